@@ -1,0 +1,605 @@
+"""WARC records for HTTP exchanges, and a size-rotating WARC file writer.
+
+This is the only module that imports warcio. It knows nothing about Scrapy: callers
+describe what went over the wire with :class:`HttpExchange` (plain values) and this
+module turns it into WARC records (:func:`build_exchange_records`) and writes them
+(:class:`RotatingWarcWriter`). Building is kept apart from writing, as in warcio
+(``RecordBuilder.create_warc_record`` vs. ``WARCWriter``), so records can be compared
+byte for byte in tests with a fixed record id and date.
+
+Format choices (the WARC files are the source of truth and must replay in pywb):
+
+* **WARC/1.1.** warcio writes it cleanly (``WARCWriter(warc_version="1.1")``); the only
+  visible difference from 1.0 is the version line and ``WARC-Date`` with microseconds.
+  pywb, ``warcio check`` and cdxj-indexer all read it.
+* **Per exchange:** a ``response`` record, then a ``request`` record carrying
+  ``WARC-Concurrent-To: <response id>`` (the order and link warcio's
+  ``write_request_response_pair`` uses). Both get the same ``WARC-Date`` (the fetch
+  time), ``WARC-Target-URI``, ``WARC-Warcinfo-ID`` (the file's warcinfo record) and
+  ``WARC-IP-Address`` when known. warcio computes block and payload digests (sha1).
+* **Request line** is ``METHOD /path?query HTTP/1.1`` (the fragment is never sent).
+  ``WARC-Target-URI`` is the URL without its fragment. A ``Host`` header is added
+  when missing, as Twisted adds it on the wire (``host`` or ``host:port`` for a
+  non-default port), and ``Content-Length`` for a body.
+* **Status line** uses the real protocol when it is ``HTTP/1.0`` or ``HTTP/1.1``.
+  Any other protocol (Scrapy's HTTP/2 handler reports ``"h2"``) is written as
+  ``HTTP/1.1`` with the real value in a ``WARC-Protocol`` field, because replay tools
+  only parse HTTP/1.x status lines (iipc/warc-specifications#15, #42). The reason
+  phrase comes from :class:`http.HTTPStatus` (Scrapy does not keep the server's
+  phrase); it is empty for unknown codes.
+* **Bodies are stored as received**, still content-encoded: a gzip body stays gzip and
+  ``Content-Encoding: gzip`` is kept, so the payload digest is the digest of the bytes
+  the server sent and warcio's ``content_stream()`` decodes it on read.
+* **Transfer-Encoding is renamed** to ``X-Archive-Orig-Transfer-Encoding``. Bodies
+  reach us de-chunked (Scrapy's HTTP/1.1 handler decodes chunking), so keeping
+  ``Transfer-Encoding: chunked`` would make readers try to de-chunk plain bytes. The
+  renamed field (the convention wget/pywb use for rewritten headers) keeps the
+  information without the false claim.
+* **Truncation:** an exchange marked ``truncated`` gets ``WARC-Truncated`` on its
+  response record (e.g. Scrapy's ``dataloss`` flag -> ``"disconnect"``).
+
+Limitations (documented, not fixed here):
+
+* Header values are written as text. Non-ASCII values are percent-encoded by warcio
+  (RFC 8187 style), so their exact bytes are not kept. CR/LF inside a value would
+  break the record and are replaced by spaces.
+* With Scrapy's HTTP/1.1 handler, Twisted strips connection-control headers
+  (``Content-Length``, ``Transfer-Encoding``, ``Connection``, ``Keep-Alive``…) from the
+  response before Scrapy sees them, and Scrapy title-cases header names, so those are
+  not in the record. Replay does not need them: the record's length delimits the body.
+* Files are flushed after each exchange but not fsync'ed until close. A crash leaves a
+  ``*.warc.gz.open`` file whose complete gzip members are readable; finished files are
+  never partial because they are renamed only by :meth:`RotatingWarcWriter.close`.
+"""
+
+from __future__ import annotations
+
+import http
+import json
+import os
+import re
+import socket
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from io import BytesIO
+from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import urldefrag, urlsplit
+
+from warcio.recordbuilder import RecordBuilder
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
+from warcio.warcwriter import WARCWriter
+
+from archiver import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from pathlib import Path
+    from types import TracebackType
+    from typing import Self
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "SOFTWARE",
+    "WARC_VERSION",
+    "HttpExchange",
+    "RotatingWarcWriter",
+    "WarcInfo",
+    "WrittenRecord",
+    "build_exchange_records",
+    "build_metadata_record",
+    "build_warcinfo_record",
+    "new_record_id",
+    "reason_phrase",
+    "sanitize_name",
+]
+
+WARC_VERSION = "WARC/1.1"
+SOFTWARE = f"blog-archiver/{__version__}"
+DEFAULT_MAX_BYTES = 1_000_000_000
+WARC_FORMAT = "WARC File Format 1.1"
+WARC_CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+ORIG_TRANSFER_ENCODING = "X-Archive-Orig-Transfer-Encoding"
+
+HeaderPair = tuple[str | bytes, str | bytes]
+"""One header as sent or received; repeated names are separate pairs."""
+
+_UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
+_CRLF = re.compile(r"[\r\n]+")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_HTTP1_PROTOCOLS = ("HTTP/1.0", "HTTP/1.1")
+
+
+# --------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True, slots=True)
+class HttpExchange:
+    """One HTTP request and its response, as plain values.
+
+    :param method: request method, e.g. ``"GET"``.
+    :param url: full request URL (path and query are kept in the request line).
+    :param request_headers: every request header, repeats kept, in order.
+    :param request_body: request body bytes.
+    :param protocol: response protocol, e.g. ``"HTTP/1.1"`` (or Scrapy's ``"h2"``).
+    :param status: response status code.
+    :param response_headers: every response header, repeats kept (two ``Set-Cookie``).
+    :param response_body: body bytes as received, still content-encoded, de-chunked.
+    :param fetched_at: when the response was received; must be timezone-aware.
+    :param ip_address: remote IP address, when known.
+    :param reason: reason phrase; ``None`` means the :class:`http.HTTPStatus` phrase.
+    :param truncated: ``WARC-Truncated`` reason (``"length"``, ``"time"``,
+        ``"disconnect"``, ``"unspecified"``) when the body is incomplete.
+    """
+
+    method: str
+    url: str
+    request_headers: tuple[HeaderPair, ...]
+    request_body: bytes
+    protocol: str
+    status: int
+    response_headers: tuple[HeaderPair, ...]
+    response_body: bytes
+    fetched_at: datetime
+    ip_address: str | None = None
+    reason: str | None = None
+    truncated: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.fetched_at.tzinfo is None:
+            raise ValueError(f"fetched_at must be timezone-aware, got {self.fetched_at!r}")
+        if not 100 <= self.status <= 999:
+            raise ValueError(f"invalid HTTP status: {self.status}")
+
+
+@dataclass(frozen=True, slots=True)
+class WarcInfo:
+    """The fields of the ``warcinfo`` record written first in every file.
+
+    :param crawl_name: written as ``isPartOf``.
+    :param operator: who runs the crawl (contact), written as ``operator``.
+    :param settings: crawl settings, written as one JSON line ``crawl-settings``.
+    :param robots: robots.txt policy, ``"obey"`` or ``"ignore"``.
+    """
+
+    crawl_name: str
+    operator: str = ""
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    robots: str = "obey"
+    software: str = SOFTWARE
+    description: str = ""
+
+    def fields(self, hostname: str) -> list[tuple[str, str]]:
+        """Return the ``name: value`` pairs of the record, empty values left out."""
+        pairs = [
+            ("software", self.software),
+            ("format", WARC_FORMAT),
+            ("conformsTo", WARC_CONFORMS_TO),
+            ("isPartOf", self.crawl_name),
+            ("robots", self.robots),
+            ("operator", self.operator),
+            ("hostname", hostname),
+            ("description", self.description),
+            (
+                "crawl-settings",
+                json.dumps(self.settings, sort_keys=True, default=str) if self.settings else "",
+            ),
+        ]
+        return [(name, _clean_value(value)) for name, value in pairs if value]
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenRecord:
+    """Where a record landed: enough for provenance and for a direct range read."""
+
+    filename: str
+    """Final file name (no directory, never the ``.open`` name)."""
+    offset: int
+    """Byte offset of the record's gzip member in the file."""
+    length: int
+    """Compressed length of the record's gzip member."""
+    record_id: str
+    """``WARC-Record-ID``, e.g. ``<urn:uuid:…>``."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def new_record_id() -> str:
+    """Return a fresh ``<urn:uuid:…>`` record id."""
+    return str(StatusAndHeadersParser.make_warc_id())
+
+
+def reason_phrase(status: int) -> str:
+    """Return the standard reason phrase for ``status``, ``""`` if unknown."""
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def sanitize_name(value: str) -> str:
+    """Make ``value`` safe inside a file name: only ``[A-Za-z0-9._-]``, no ``..``.
+
+    :raises ValueError: if nothing usable is left.
+    """
+    cleaned = _UNSAFE_NAME_CHARS.sub("-", value).strip("-.")
+    cleaned = re.sub(r"\.{2,}", ".", cleaned)
+    if not cleaned:
+        raise ValueError(f"cannot make a file name part from {value!r}")
+    return cleaned
+
+
+def warc_date(moment: datetime) -> str:
+    """Format ``moment`` as a WARC/1.1 date (UTC, microseconds when non-zero)."""
+    utc = moment.astimezone(UTC)
+    if utc.microsecond:
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _text(value: str | bytes) -> str:
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return value.decode("latin-1")
+    return value
+
+
+def _clean_value(value: str | bytes) -> str:
+    # A CR or LF inside a value would end the header block early.
+    return _CRLF.sub(" ", _text(value)).strip()
+
+
+def _header_list(headers: Iterable[HeaderPair]) -> list[tuple[str, str]]:
+    return [(_clean_value(name), _clean_value(value)) for name, value in headers]
+
+
+def _has_header(headers: Sequence[tuple[str, str]], name: str) -> bool:
+    lowered = name.lower()
+    return any(key.lower() == lowered for key, _ in headers)
+
+
+def _host_value(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(parts.scheme):
+        host = f"{host}:{parts.port}"
+    return host
+
+
+def _request_target(url: str) -> str:
+    parts = urlsplit(url)
+    target = parts.path or "/"
+    if parts.query:
+        target = f"{target}?{parts.query}"
+    return target
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _builder() -> RecordBuilder:
+    return RecordBuilder(warc_version=WARC_VERSION)
+
+
+def _warc_headers(record_type: str, record_id: str, pairs: Iterable[tuple[str, str]]) -> Any:
+    headers = [("WARC-Type", record_type), ("WARC-Record-ID", record_id)]
+    headers.extend((name, value) for name, value in pairs if value)
+    return StatusAndHeaders("", headers, protocol=WARC_VERSION)
+
+
+def build_exchange_records(
+    exchange: HttpExchange,
+    *,
+    response_id: str | None = None,
+    request_id: str | None = None,
+) -> tuple[Any, Any]:
+    """Build the ``(response, request)`` warcio records for one exchange.
+
+    The request record carries ``WARC-Concurrent-To`` pointing at the response. Record
+    ids are fresh uuids unless given (tests pin them, like warcio's
+    ``FixedTestRecordMixin``); ``WARC-Date`` is always ``exchange.fetched_at``.
+    """
+    response_id = response_id or new_record_id()
+    request_id = request_id or new_record_id()
+    date = warc_date(exchange.fetched_at)
+    target_uri = urldefrag(exchange.url).url  # the fragment is never sent
+    builder = _builder()
+
+    # -- response
+    protocol = exchange.protocol.upper()
+    warc_protocol = ""
+    if protocol not in _HTTP1_PROTOCOLS:
+        warc_protocol = exchange.protocol
+        protocol = "HTTP/1.1"
+    reason = reason_phrase(exchange.status) if exchange.reason is None else exchange.reason
+    response_headers = [
+        (ORIG_TRANSFER_ENCODING if name.lower() == "transfer-encoding" else name, value)
+        for name, value in _header_list(exchange.response_headers)
+    ]
+    status_line = f"{exchange.status} {_clean_value(reason)}".rstrip()
+    response = builder.create_warc_record(
+        target_uri,
+        "response",
+        payload=BytesIO(exchange.response_body),
+        length=len(exchange.response_body),
+        warc_headers=_warc_headers(
+            "response",
+            response_id,
+            [
+                ("WARC-Target-URI", target_uri),
+                ("WARC-Date", date),
+                ("WARC-IP-Address", exchange.ip_address or ""),
+                ("WARC-Protocol", warc_protocol),
+                ("WARC-Truncated", exchange.truncated or ""),
+            ],
+        ),
+        http_headers=StatusAndHeaders(status_line, response_headers, protocol=protocol),
+    )
+
+    # -- request
+    request_headers = _header_list(exchange.request_headers)
+    if not _has_header(request_headers, "Host"):
+        request_headers.insert(0, ("Host", _host_value(exchange.url)))
+    if (exchange.request_body or exchange.method.upper() == "POST") and not _has_header(
+        request_headers, "Content-Length"
+    ):
+        request_headers.append(("Content-Length", str(len(exchange.request_body))))
+    request_line = f"{exchange.method.upper()} {_request_target(exchange.url)} HTTP/1.1"
+    request = builder.create_warc_record(
+        target_uri,
+        "request",
+        payload=BytesIO(exchange.request_body),
+        length=len(exchange.request_body),
+        warc_headers=_warc_headers(
+            "request",
+            request_id,
+            [
+                ("WARC-Target-URI", target_uri),
+                ("WARC-Date", date),
+                ("WARC-IP-Address", exchange.ip_address or ""),
+                ("WARC-Concurrent-To", response_id),
+            ],
+        ),
+        http_headers=StatusAndHeaders(request_line, request_headers, is_http_request=True),
+    )
+    return response, request
+
+
+def build_warcinfo_record(
+    filename: str,
+    info: WarcInfo,
+    *,
+    hostname: str,
+    date: datetime,
+    record_id: str | None = None,
+) -> Any:
+    """Build the ``warcinfo`` record (``application/warc-fields``) for ``filename``."""
+    body = "".join(f"{name}: {value}\r\n" for name, value in info.fields(hostname)).encode()
+    return _builder().create_warc_record(
+        "",
+        "warcinfo",
+        payload=BytesIO(body),
+        length=len(body),
+        warc_content_type="application/warc-fields",
+        warc_headers=_warc_headers(
+            "warcinfo",
+            record_id or new_record_id(),
+            [("WARC-Filename", filename), ("WARC-Date", warc_date(date))],
+        ),
+    )
+
+
+def build_metadata_record(
+    uri: str,
+    content_type: str,
+    payload: bytes,
+    *,
+    date: datetime,
+    record_id: str | None = None,
+    concurrent_to: str | None = None,
+) -> Any:
+    """Build a ``metadata`` record (e.g. a crawl log or end-of-crawl summary)."""
+    return _builder().create_warc_record(
+        uri,
+        "metadata",
+        payload=BytesIO(payload),
+        length=len(payload),
+        warc_content_type=content_type,
+        warc_headers=_warc_headers(
+            "metadata",
+            record_id or new_record_id(),
+            [
+                ("WARC-Target-URI", uri),
+                ("WARC-Date", warc_date(date)),
+                ("WARC-Concurrent-To", concurrent_to or ""),
+            ],
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class RotatingWarcWriter:
+    """Write records into ``<prefix>-<17-digit UTC time>-<serial>-<host>.warc.gz`` files.
+
+    Each record is its own gzip member. A file is written as ``<name>.open``, kept open
+    between records, flushed after each exchange, and renamed to ``<name>`` when it is
+    finished: on rotation (after an exchange leaves the file larger than ``max_bytes``;
+    an exchange's two records are never split) or on :meth:`close`. Every file starts
+    with a ``warcinfo`` record. A file is opened lazily on the first write, so a crawl
+    that records nothing leaves no file.
+
+    :param directory: where files go (created if missing).
+    :param prefix: file name prefix; sanitized to ``[A-Za-z0-9._-]``.
+    :param info: warcinfo fields.
+    :param max_bytes: rotation threshold for the compressed file size.
+    :param hostname: host name used in file names and warcinfo (default: this host).
+    :param clock: returns the current UTC time (file names, warcinfo/metadata dates).
+    :param record_ids: returns fresh record ids (tests pin them).
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        prefix: str,
+        info: WarcInfo,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        hostname: str | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+        record_ids: Callable[[], str] = new_record_id,
+    ) -> None:
+        if max_bytes <= 0:
+            raise ValueError(f"max_bytes must be positive, got {max_bytes}")
+        self.directory = directory
+        self.prefix = sanitize_name(prefix)
+        self.info = info
+        self.max_bytes = max_bytes
+        self.hostname = hostname or socket.gethostname()
+        self._host_part = sanitize_name(self.hostname)
+        self._clock = clock
+        self._record_ids = record_ids
+        self._serial = 0
+        self._file: IO[bytes] | None = None
+        self._writer: Any = None
+        self._name = ""
+        self._warcinfo_id = ""
+        self._finished: list[Path] = []
+        self._closed = False
+        self.records_written = 0
+        self.bytes_written = 0
+
+    # -- public API
+
+    @property
+    def finished_paths(self) -> list[Path]:
+        """Paths of finished (renamed, complete) files, oldest first."""
+        return list(self._finished)
+
+    @property
+    def current_path(self) -> Path | None:
+        """The ``.open`` path being written, if any."""
+        return self._open_path(self._name) if self._file is not None else None
+
+    def write_exchange(self, exchange: HttpExchange) -> WrittenRecord:
+        """Write the response and request records of ``exchange``.
+
+        :returns: where the response record was written.
+        """
+        response, request = build_exchange_records(
+            exchange, response_id=self._record_ids(), request_id=self._record_ids()
+        )
+        located = self._write_records(response, request)
+        return located[0]
+
+    def write_metadata(
+        self,
+        uri: str,
+        content_type: str,
+        payload: bytes,
+        *,
+        concurrent_to: str | None = None,
+    ) -> WrittenRecord:
+        """Write one ``metadata`` record (e.g. the end-of-crawl summary)."""
+        record = build_metadata_record(
+            uri,
+            content_type,
+            payload,
+            date=self._clock(),
+            record_id=self._record_ids(),
+            concurrent_to=concurrent_to,
+        )
+        return self._write_records(record)[0]
+
+    def close(self) -> None:
+        """Finish the current file (rename it to its final name). Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self._finish_file()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- internals
+
+    def _open_path(self, name: str) -> Path:
+        return self.directory / f"{name}.open"
+
+    def _write_records(self, *records: Any) -> list[WrittenRecord]:
+        if self._closed:
+            raise ValueError("write to a closed RotatingWarcWriter")
+        if self._file is None:
+            self._start_file()
+        assert self._file is not None  # noqa: S101 - set by _start_file
+        located = []
+        start = self._file.tell()
+        for record in records:
+            record.rec_headers.add_header("WARC-Warcinfo-ID", self._warcinfo_id)
+            offset = self._file.tell()
+            self._writer.write_record(record)
+            located.append(
+                WrittenRecord(
+                    filename=self._name,
+                    offset=offset,
+                    length=self._file.tell() - offset,
+                    record_id=record.rec_headers.get_header("WARC-Record-ID"),
+                )
+            )
+        self._file.flush()
+        self.records_written += len(records)
+        self.bytes_written += self._file.tell() - start
+        if self._file.tell() > self.max_bytes:
+            self._finish_file()
+        return located
+
+    def _start_file(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        now = self._clock().astimezone(UTC)
+        stamp = now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 1000:03d}"
+        name = f"{self.prefix}-{stamp}-{self._serial:05d}-{self._host_part}.warc.gz"
+        final = self.directory / name
+        if final.exists():
+            raise FileExistsError(f"WARC file already exists: {final}")
+        # "x": never append to (or clobber) a file another writer left behind.
+        self._file = self._open_path(name).open("xb")
+        self._name = name
+        self._serial += 1
+        self._writer = WARCWriter(self._file, gzip=True, warc_version=WARC_VERSION)
+        self._warcinfo_id = self._record_ids()
+        warcinfo = build_warcinfo_record(
+            name, self.info, hostname=self.hostname, date=now, record_id=self._warcinfo_id
+        )
+        self._writer.write_record(warcinfo)
+        self._file.flush()
+        self.records_written += 1
+        self.bytes_written += self._file.tell()
+
+    def _finish_file(self) -> None:
+        if self._file is None:
+            return
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        self._file = None
+        self._writer = None
+        final = self.directory / self._name
+        self._open_path(self._name).rename(final)
+        self._finished.append(final)
