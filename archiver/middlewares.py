@@ -1,0 +1,202 @@
+"""Downloader middlewares of blog-archiver.
+
+``WarcRecordingMiddleware`` records every downloaded response (and the request that
+produced it) into WARC files through :mod:`archiver.warc`.
+
+Enable it in ``DOWNLOADER_MIDDLEWARES`` at priority **890**::
+
+    "archiver.middlewares.WarcRecordingMiddleware": 890,
+
+Responses travel through downloader middlewares from the highest priority number to the
+lowest, so at 890 ``process_response`` sees each response right after the download
+handler (only HttpCache, 900, is closer to the network):
+
+* before HttpCompression (590) decodes the body, so the WARC keeps the gzip/br bytes the
+  server sent, with their ``Content-Encoding``;
+* before Redirect (600) and Retry (550) act, so every 3xx and every failed 5xx attempt
+  is recorded too, not only the final response.
+
+Responses flagged ``"cached"`` (served by HttpCache) are skipped: they were recorded when
+they were first downloaded. A download that fails (DNS error, timeout, connection lost
+with ``DOWNLOAD_FAIL_ON_DATALOSS``, ``DOWNLOAD_MAXSIZE`` exceeded) never reaches
+``process_response`` and is not recorded; ``process_exception`` deliberately does not
+write anything, since there is no response to store. A response accepted despite data
+loss (flag ``"dataloss"``) is recorded with ``WARC-Truncated: disconnect``.
+
+Provenance: after recording, ``request.meta["warc_record"]`` (so ``response.meta`` in
+callbacks) holds ``{"file": name, "offset": int, "length": int, "record_id": str}`` for
+the response record. It is cleared in ``process_request`` so a redirected or retried
+request never carries the previous attempt's record.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from archiver.warc import DEFAULT_MAX_BYTES, HttpExchange, RotatingWarcWriter, WarcInfo
+
+if TYPE_CHECKING:
+    import ipaddress
+    from collections.abc import Mapping
+    from typing import Self
+
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Headers, Response
+    from scrapy.statscollectors import StatsCollector
+
+    from archiver.warc import HeaderPair
+
+__all__ = ["META_KEY", "WarcRecordingMiddleware"]
+
+META_KEY = "warc_record"
+"""``request.meta`` key holding the provenance of the recorded response."""
+
+STATS_PREFIX = "archiver/warc"
+
+# Crawl settings copied into each file's warcinfo record.
+_WARCINFO_SETTINGS = (
+    "USER_AGENT",
+    "ROBOTSTXT_OBEY",
+    "DOWNLOAD_DELAY",
+    "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "AUTOTHROTTLE_ENABLED",
+    "DEPTH_LIMIT",
+    "DOWNLOAD_MAXSIZE",
+)
+
+
+def _header_pairs(headers: Headers) -> tuple[HeaderPair, ...]:
+    """Every header value, repeats kept (``headers[key]`` would keep only the last)."""
+    return tuple((name, value) for name, values in headers.items() for value in values)
+
+
+class WarcRecordingMiddleware:
+    """Write each downloaded request/response pair to rotating WARC files.
+
+    :param stats: the crawler's stats collector (keys ``archiver/warc/…``).
+    :param prefix: WARC file name prefix.
+    :param max_bytes: rotate to a new file once the current one is larger.
+    :param operator: warcinfo ``operator`` (contact of whoever runs the crawl).
+    :param output_dir: parent folder used when the spider has no ``crawl_dir``.
+    :param robots: warcinfo robots policy (``"obey"`` or ``"ignore"``).
+    :param crawl_settings: settings recorded in warcinfo.
+    """
+
+    def __init__(
+        self,
+        stats: StatsCollector,
+        *,
+        prefix: str = "blog-archiver",
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        operator: str = "",
+        output_dir: Path = Path("output"),
+        robots: str = "obey",
+        crawl_settings: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.stats = stats
+        self.prefix = prefix
+        self.max_bytes = max_bytes
+        self.operator = operator
+        self.output_dir = output_dir
+        self.robots = robots
+        self.crawl_settings = dict(crawl_settings or {})
+        self.writer: RotatingWarcWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVER_WARC_ENABLED", True):
+            raise NotConfigured("ARCHIVER_WARC_ENABLED is False")
+        assert crawler.stats is not None  # noqa: S101 - set by Crawler before components
+        obj = cls(
+            crawler.stats,
+            prefix=settings.get("ARCHIVER_WARC_PREFIX", "blog-archiver"),
+            max_bytes=settings.getint("ARCHIVER_WARC_MAX_BYTES", DEFAULT_MAX_BYTES),
+            operator=settings.get("ARCHIVER_OPERATOR", ""),
+            output_dir=Path(settings.get("ARCHIVER_OUTPUT_DIR", "output")),
+            robots="obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            crawl_settings={name: settings.get(name) for name in _WARCINFO_SETTINGS},
+        )
+        crawler.signals.connect(obj.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(obj.spider_closed, signal=signals.spider_closed)
+        return obj
+
+    # -- signals
+
+    def spider_opened(self, spider: Spider) -> None:
+        crawl_dir = getattr(spider, "crawl_dir", None)
+        directory = Path(crawl_dir) if crawl_dir else self.output_dir / spider.name
+        directory.mkdir(parents=True, exist_ok=True)
+        info = WarcInfo(
+            crawl_name=getattr(spider, "crawl_name", None) or spider.name,
+            operator=self.operator,
+            settings=self.crawl_settings,
+            robots=self.robots,
+        )
+        self.writer = RotatingWarcWriter(directory, self.prefix, info, max_bytes=self.max_bytes)
+
+    def spider_closed(self, spider: Spider | None = None) -> None:
+        if self.writer is None:
+            return
+        self.writer.close()
+        self._update_file_stats()
+
+    # -- downloader middleware
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        request.meta.pop(META_KEY, None)
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        if "cached" in response.flags:
+            self.stats.inc_value(f"{STATS_PREFIX}/responses_skipped_cached")
+            return response
+        if self.writer is None:
+            raise RuntimeError("WarcRecordingMiddleware used before spider_opened")
+        records_before = self.writer.records_written
+        bytes_before = self.writer.bytes_written
+        written = self.writer.write_exchange(self.exchange_from(request, response))
+        request.meta[META_KEY] = {
+            "file": written.filename,
+            "offset": written.offset,
+            "length": written.length,
+            "record_id": written.record_id,
+        }
+        self.stats.inc_value(
+            f"{STATS_PREFIX}/records_written", self.writer.records_written - records_before
+        )
+        self.stats.inc_value(
+            f"{STATS_PREFIX}/bytes_written", self.writer.bytes_written - bytes_before
+        )
+        self._update_file_stats()
+        return response
+
+    @staticmethod
+    def exchange_from(request: Request, response: Response) -> HttpExchange:
+        """Describe what went over the wire for ``request``/``response``."""
+        ip: ipaddress.IPv4Address | ipaddress.IPv6Address | None = response.ip_address
+        return HttpExchange(
+            method=request.method,
+            url=request.url,
+            request_headers=_header_pairs(request.headers),
+            request_body=request.body,
+            protocol=response.protocol or "HTTP/1.1",
+            status=response.status,
+            response_headers=_header_pairs(response.headers),
+            response_body=response.body,
+            fetched_at=datetime.now(UTC),
+            ip_address=str(ip) if ip is not None else None,
+            truncated="disconnect" if "dataloss" in response.flags else None,
+        )
+
+    def _update_file_stats(self) -> None:
+        if self.writer is not None:
+            self.stats.set_value(f"{STATS_PREFIX}/files_written", len(self.writer.finished_paths))
