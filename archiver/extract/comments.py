@@ -1,0 +1,148 @@
+"""Pure comment extraction: threaded comments from a post's HTML page or REST objects.
+
+The parent of a comment is the comment whose ``<li id="comment-N">`` contains it, as
+WordPress's walker nests replies; the REST API gives ``parent`` directly. Nothing is
+inferred from order. Commenters' e-mail addresses and IPs are never read: WordPress
+does not publish them, and avatar URLs (which hash the e-mail) are not kept.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urldefrag, urljoin
+
+from archiver.clean import clean_body, fragment_text
+from archiver.extract import selectors as sel
+from archiver.extract.page import element_text, inner_html
+from archiver.items import Author, Comment
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from lxml.html import HtmlElement
+
+
+def extract_comments_from_html(url: str, page: HtmlElement, post_id: int | None) -> list[Comment]:
+    """Every comment rendered on this page (one comment page of a post), in page order."""
+    comments = []
+    for item in page.xpath(sel.COMMENT_ITEM_XPATH):
+        match = sel.COMMENT_ID.match(item.get("id") or "")
+        if match is None:
+            continue
+        comments.append(_comment_from_item(url, item, int(match.group(1)), post_id))
+    return comments
+
+
+def comment_page_urls(url: str, page: HtmlElement) -> list[str]:
+    """Links to the other pages of this post's comment thread, in page order, deduplicated."""
+    base = urldefrag(url)[0]
+    found: list[str] = []
+    for href in page.xpath("//a/@href"):
+        absolute = urldefrag(urljoin(base, str(href)))[0]
+        if sel.COMMENT_PAGE_LINK.search(absolute) and absolute != base and absolute not in found:
+            found.append(absolute)
+    return found
+
+
+def comment_from_api(obj: Mapping[str, Any]) -> Comment:
+    """Read a ``/wp/v2/comments`` object. Only public fields are read."""
+    content = obj.get("content")
+    rendered = str(content.get("rendered") or "") if isinstance(content, dict) else ""
+    link = str(obj.get("link") or "")
+    body = clean_body(rendered, link)
+    date_gmt = str(obj.get("date_gmt") or "")
+    return Comment(
+        id=int(obj["id"]),
+        post_id=int(obj["post"]) if obj.get("post") is not None else None,
+        parent_id=int(obj.get("parent") or 0),
+        depth=0,  # unknown until the thread is assembled
+        type=str(obj.get("type") or "comment"),
+        author=Author(
+            name=fragment_text(str(obj.get("author_name") or "")),
+            url=str(obj.get("author_url") or ""),
+        ),
+        published=f"{date_gmt}+00:00" if date_gmt else "",
+        content_html=body.html,
+        content_text=body.text,
+        permalink=link,
+    )
+
+
+def _comment_from_item(
+    url: str, item: HtmlElement, comment_id: int, post_id: int | None
+) -> Comment:
+    parent = item.xpath(sel.COMMENT_PARENT_XPATH)
+    parent_id = 0
+    if parent:
+        match = sel.COMMENT_ID.match(parent[0].get("id") or "")
+        parent_id = int(match.group(1)) if match else 0
+    depth = len(item.xpath("ancestor::li[starts-with(@id, 'comment-')]")) + 1
+    classes = set((item.get("class") or "").split())
+    kind = (
+        "pingback"
+        if "pingback" in classes
+        else "trackback"
+        if "trackback" in classes
+        else "comment"
+    )
+    author = _author(item, kind)
+    content_html = ""
+    content = _own_element(item, sel.COMMENT_CONTENT_XPATHS)
+    if content is not None:
+        content_html = inner_html(content)
+    body = clean_body(content_html, url)
+    permalink = _own_value(item, sel.COMMENT_PERMALINK_XPATHS)
+    if f"#comment-{comment_id}" not in permalink:
+        permalink = f"{urldefrag(url)[0]}#comment-{comment_id}"
+    return Comment(
+        id=comment_id,
+        post_id=post_id,
+        parent_id=parent_id,
+        depth=depth,
+        type=kind,
+        author=author,
+        published=_own_value(item, sel.COMMENT_DATE_XPATHS),
+        content_html=body.html,
+        content_text=body.text,
+        permalink=urljoin(url, permalink),
+    )
+
+
+def _author(item: HtmlElement, kind: str) -> Author:
+    if kind != "comment":
+        # A pingback's "author" is the linking page: its title and URL.
+        for anchor in item.xpath(".//a[contains(concat(' ', @class, ' '), ' url ')]"):
+            if _belongs_to(anchor, item):
+                return Author(name=element_text(anchor), url=str(anchor.get("href") or ""))
+    element = _own_element(item, sel.COMMENT_AUTHOR_XPATHS)
+    if element is None:
+        return Author()
+    links = [a for a in element.iter("a") if a.get("href")]
+    name = element_text(element)
+    # Classic themes put "says:" after the name inside .comment-author.
+    if name.endswith(" says:"):
+        name = name[: -len(" says:")]
+    return Author(name=name, url=str(links[0].get("href")) if links else "")
+
+
+def _belongs_to(element: HtmlElement, item: HtmlElement) -> bool:
+    """True when ``element`` is part of ``item`` itself, not of a nested reply."""
+    owner = element.xpath("ancestor-or-self::li[starts-with(@id, 'comment-')][1]")
+    return bool(owner) and owner[0] is item
+
+
+def _own_element(item: HtmlElement, xpaths: tuple[str, ...]) -> HtmlElement | None:
+    for xpath in xpaths:
+        for found in item.xpath(xpath):
+            if _belongs_to(found, item):
+                return found
+    return None
+
+
+def _own_value(item: HtmlElement, xpaths: tuple[str, ...]) -> str:
+    for xpath in xpaths:
+        for found in item.xpath(xpath):
+            owner = found.getparent() if hasattr(found, "getparent") else None
+            if owner is not None and _belongs_to(owner, item) and str(found).strip():
+                return str(found).strip()
+    return ""

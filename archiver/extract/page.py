@@ -1,0 +1,65 @@
+"""Parse a page once with lxml and answer small questions about it with named XPaths."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+import lxml.html
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from lxml.html import HtmlElement
+
+
+def parse_html(html: str | bytes) -> HtmlElement:
+    """Parse a whole page. lxml's HTML parser resolves no external entities."""
+    if isinstance(html, str):
+        # lxml refuses str input that carries an XML encoding declaration.
+        html = html.encode("utf-8")
+    parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=False)
+    return lxml.html.document_fromstring(html, parser=parser)
+
+
+def first_element(node: HtmlElement, xpaths: Iterable[str]) -> HtmlElement | None:
+    for xpath in xpaths:
+        for found in node.xpath(xpath):
+            if isinstance(found, lxml.html.HtmlElement):
+                return found
+    return None
+
+
+def first_value(node: HtmlElement, xpaths: Iterable[str]) -> str:
+    """The first non-empty attribute or text value that one of ``xpaths`` selects."""
+    for xpath in xpaths:
+        for found in node.xpath(xpath):
+            value = str(found).strip()
+            if value:
+                return value
+    return ""
+
+
+def all_elements(node: HtmlElement, xpaths: Iterable[str]) -> list[HtmlElement]:
+    """Elements selected by the first of ``xpaths`` that selects any."""
+    for xpath in xpaths:
+        found = [el for el in node.xpath(xpath) if isinstance(el, lxml.html.HtmlElement)]
+        if found:
+            return found
+    return []
+
+
+def outer_html(element: HtmlElement) -> str:
+    return str(lxml.html.tostring(element, encoding="unicode", with_tail=False))
+
+
+def inner_html(element: HtmlElement) -> str:
+    """The markup inside ``element``, without the element's own tag."""
+    text = element.text or ""
+    return escape(text, quote=False) + "".join(
+        lxml.html.tostring(child, encoding="unicode", with_tail=True) for child in element
+    )
+
+
+def element_text(element: HtmlElement) -> str:
+    return " ".join(element.text_content().split())

@@ -1,0 +1,234 @@
+"""Pure post extraction: from a post's HTML page or its REST API object to a :class:`Post`."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from archiver.clean import clean_body, fragment_text
+from archiver.extract import selectors as sel
+from archiver.extract.page import (
+    all_elements,
+    element_text,
+    first_element,
+    first_value,
+    inner_html,
+)
+from archiver.items import Author, Post, Term
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from lxml.html import HtmlElement
+
+_NUMBER_WORDS = {"no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_LEADING_COUNT = re.compile(r"^\D{0,40}?(\d[\d,.\s]*)")
+
+
+def extract_post_from_html(url: str, page: HtmlElement) -> Post:
+    """Read a single post or page view as the theme rendered it."""
+    article = first_element(page, sel.ARTICLE_XPATHS)
+    if article is None:  # pragma: no cover - //body always matches a parsed document
+        article = page
+    post = Post(id=_post_id(page, article), url=url)
+    post.type = _post_type(page, article)
+    title = first_element(article, sel.TITLE_XPATHS)
+    post.title = element_text(title) if title is not None else ""
+    post.canonical_url = first_value(page, (sel.CANONICAL_XPATH,))
+    post.slug = _slug_from_url(post.canonical_url or url)
+    post.language = first_value(page, (sel.LANGUAGE_XPATH,))
+    post.published = first_value(article, sel.PUBLISHED_XPATHS)
+    post.modified = first_value(article, sel.MODIFIED_XPATHS)
+    author = first_element(article, sel.AUTHOR_LINK_XPATHS)
+    if author is not None:
+        post.author = Author(name=element_text(author), url=str(author.get("href") or ""))
+    post.categories = _terms(all_elements(article, sel.CATEGORY_LINK_XPATHS))
+    post.tags = _terms(all_elements(article, sel.TAG_LINK_XPATHS))
+    post.sticky = "sticky" in (article.get("class") or "").split()
+    content = first_element(article, sel.CONTENT_XPATHS)
+    if content is not None:
+        if content.xpath(sel.PASSWORD_FORM_XPATH):
+            post.password_protected = True
+        else:
+            _set_body(post, inner_html(content), url)
+    post.comment_status = _comment_status(page)
+    post.comment_count_declared = declared_comment_count(page)
+    post.comments_external = _external_comments(page)
+    post.field_sources = {name: "html" for name in _filled_fields(post)}
+    return post
+
+
+def post_from_api(obj: Mapping[str, Any]) -> Post:
+    """Read a ``/wp/v2/posts`` or ``/wp/v2/pages`` object (ideally fetched with ``_embed``)."""
+    link = str(obj.get("link") or "")
+    post = Post(id=_int_or_none(obj.get("id")), url=link)
+    post.type = str(obj.get("type") or "post")
+    post.slug = str(obj.get("slug") or "")
+    post.title = fragment_text(_rendered(obj.get("title")))
+    post.published = _gmt_iso(obj.get("date_gmt"))
+    post.modified = _gmt_iso(obj.get("modified_gmt"))
+    post.parent_id = _int_or_none(obj.get("parent")) if obj.get("parent") else None
+    post.sticky = bool(obj.get("sticky", False))
+    post.comment_status = str(obj.get("comment_status") or "")
+    excerpt = obj.get("excerpt")
+    content = obj.get("content")
+    protected = isinstance(content, dict) and bool(content.get("protected"))
+    post.password_protected = protected
+    if not protected:
+        post.excerpt = fragment_text(_rendered(excerpt))
+        _set_body(post, _rendered(content), link)
+    embedded = obj.get("_embedded") or {}
+    authors = embedded.get("author") or []
+    if authors and isinstance(authors[0], dict) and "name" in authors[0]:
+        # Only public fields: the users endpoint never exposes e-mail addresses.
+        post.author = Author(name=str(authors[0]["name"]), url=str(authors[0].get("link") or ""))
+    for group in embedded.get("wp:term") or []:
+        for term in group if isinstance(group, list) else []:
+            if not isinstance(term, dict):
+                continue
+            item = Term(
+                name=fragment_text(str(term.get("name", ""))), slug=str(term.get("slug", ""))
+            )
+            if term.get("taxonomy") == "category":
+                post.categories.append(item)
+            elif term.get("taxonomy") == "post_tag":
+                post.tags.append(item)
+    post.field_sources = {name: "api" for name in _filled_fields(post)}
+    return post
+
+
+# Fields the theme's page knows better than the API: what the reader was shown.
+_HTML_FIRST = frozenset(
+    {"canonical_url", "language", "comment_count_declared", "comments_external"}
+)
+
+
+def merge_posts(api: Post | None, html: Post | None) -> Post:
+    """Merge the API's and the page's view of one post, field by field, noting the source."""
+    if api is None or html is None:
+        found = api or html
+        if found is None:
+            raise ValueError("merge_posts needs at least one post")
+        return found
+    merged = Post(id=api.id if api.id is not None else html.id)
+    sources: dict[str, str] = {}
+    for name in Post.__dataclass_fields__:
+        if name in {"field_sources", "provenance", "schema_version"}:
+            continue
+        order = (html, api) if name in _HTML_FIRST else (api, html)
+        for candidate in order:
+            value = getattr(candidate, name)
+            if _is_filled(value):
+                setattr(merged, name, value)
+                sources[name] = candidate.field_sources.get(name, "")
+                break
+    merged.password_protected = api.password_protected or html.password_protected
+    if merged.password_protected:
+        merged.content_html = merged.content_text = merged.excerpt = ""
+        merged.links, merged.images = [], []
+    merged.field_sources = sources
+    merged.provenance = [*api.provenance, *html.provenance]
+    return merged
+
+
+def declared_comment_count(page: HtmlElement) -> int | None:
+    """The count a theme's comments heading declares ("6 thoughts on …"), if any."""
+    heading = first_element(page, sel.COMMENTS_TITLE_XPATHS)
+    if heading is None:
+        return None
+    text = element_text(heading)
+    match = _LEADING_COUNT.match(text)
+    if match:
+        digits = re.sub(r"\D", "", match.group(1))
+        if digits:
+            return int(digits)
+    first_word = text.split(" ", 1)[0].lower() if text else ""
+    return _NUMBER_WORDS.get(first_word)
+
+
+def _set_body(post: Post, html: str, base_url: str) -> None:
+    body = clean_body(html, base_url)
+    post.content_html, post.content_text = body.html, body.text
+    post.links, post.images = body.links, body.images
+
+
+def _post_id(page: HtmlElement, article: HtmlElement) -> int | None:
+    body_classes = " ".join(page.xpath("//body/@class"))
+    match = sel.POST_ID_FROM_BODY_CLASS.search(body_classes)
+    if match:
+        return int(match.group(1))
+    match = sel.POST_ID_FROM_ARTICLE_ID.match(article.get("id") or "")
+    return int(match.group(1)) if match else None
+
+
+def _post_type(page: HtmlElement, article: HtmlElement) -> str:
+    classes = set(" ".join(page.xpath("//body/@class")).split())
+    classes |= set((article.get("class") or "").split())
+    return "page" if "page" in classes or "type-page" in classes else "post"
+
+
+def _terms(anchors: list[HtmlElement]) -> list[Term]:
+    terms: list[Term] = []
+    seen = set()
+    for anchor in anchors:
+        name = element_text(anchor)
+        slug = _slug_from_url(str(anchor.get("href") or ""))
+        if name and (name, slug) not in seen:
+            seen.add((name, slug))
+            terms.append(Term(name=name, slug=slug))
+    return terms
+
+
+def _slug_from_url(url: str) -> str:
+    path = [part for part in urlsplit(url).path.split("/") if part]
+    return unquote(path[-1]) if path else ""
+
+
+def _comment_status(page: HtmlElement) -> str:
+    if first_element(page, sel.COMMENT_FORM_XPATHS) is not None:
+        return "open"
+    if first_element(page, sel.COMMENTS_CLOSED_XPATHS) is not None:
+        return "closed"
+    return ""
+
+
+def _external_comments(page: HtmlElement) -> str:
+    for system, xpath in sel.EXTERNAL_COMMENTS_XPATHS.items():
+        if page.xpath(xpath):
+            return system
+    return ""
+
+
+def _rendered(value: object) -> str:
+    if isinstance(value, dict):
+        return str(value.get("rendered") or "")
+    return str(value or "")
+
+
+def _gmt_iso(value: object) -> str:
+    """REST ``*_gmt`` fields are UTC without an offset; say so explicitly."""
+    text = str(value or "")
+    return f"{text}+00:00" if text else ""
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _is_filled(value: object) -> bool:
+    if value is None or value is False:
+        return False
+    if isinstance(value, str | list | dict):
+        return bool(value)
+    if isinstance(value, Author):
+        return bool(value.name or value.url)
+    return True  # numbers, 0 included: a declared count of 0 is information
+
+
+def _filled_fields(post: Post) -> list[str]:
+    skip = {"field_sources", "provenance", "schema_version", "id"}
+    return [n for n in Post.__dataclass_fields__ if n not in skip and _is_filled(getattr(post, n))]

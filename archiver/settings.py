@@ -1,0 +1,74 @@
+"""Scrapy settings for blog-archiver: polite by default, every response into the WARC.
+
+Override any of them per run (``-s NAME=VALUE``) or per site. Settings of our own are
+prefixed ``ARCHIVER_``.
+"""
+
+from __future__ import annotations
+
+from archiver import __version__
+
+BOT_NAME = "blog-archiver"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- where files go ---------------------------------------------------------------------
+# Each crawl writes output/<site>/<UTC timestamp>/ (see archiver.layout).
+ARCHIVER_OUTPUT_DIR = "output"
+ARCHIVER_WARC_ENABLED = True
+ARCHIVER_WARC_MAX_BYTES = 1_000_000_000  # rotate WARC files at about 1 GB
+ARCHIVER_WARC_PREFIX = "blog-archiver"
+ARCHIVER_OPERATOR = ""  # who runs the crawl, written into every warcinfo record
+ARCHIVER_PRINT_SUMMARY = True
+
+FEEDS = {
+    # %(crawl_dir)s is the spider's crawl_dir attribute (Scrapy fills URI params from it).
+    "%(crawl_dir)s/posts.jsonl": {
+        "format": "jsonlines",
+        "encoding": "utf-8",
+        "item_classes": ["archiver.items.Post"],
+        "overwrite": True,
+    },
+    "%(crawl_dir)s/comments.jsonl": {
+        "format": "jsonlines",
+        "encoding": "utf-8",
+        "item_classes": ["archiver.items.Comment"],
+        "overwrite": True,
+    },
+}
+FEED_EXPORT_ENCODING = "utf-8"
+FEED_STORE_EMPTY = True
+
+# --- politeness ---------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+USER_AGENT = (
+    f"blog-archiver/{__version__} (+https://github.com/blog-archiver/blog-archiver; "
+    "web archiving of blogs)"
+)
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 60
+
+# --- components, in Scrapy's priority order ---------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    # Engine side ... Retry 550, HttpCompression 590, Redirect 600, DownloaderStats 850
+    # Recording at 890 sees responses as they came off the wire: still compressed, and 3xx,
+    # 4xx and 5xx before Redirect and Retry act on them.
+    "archiver.middlewares.WarcRecordingMiddleware": 890,
+    # ... HttpCache 900; downloader side.
+}
+ITEM_PIPELINES = {
+    "archiver.pipelines.DeduplicatePipeline": 100,
+}
+EXTENSIONS = {
+    "archiver.summary.CrawlSummaryExtension": 500,
+}
+
+LOG_LEVEL = "INFO"

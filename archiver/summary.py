@@ -1,0 +1,216 @@
+"""CrawlSummaryExtension: ``summary.json`` for every crawl, and a short report at the end.
+
+Counts, coverage (declared by the blog vs archived), every URL that failed and why,
+discovery notes and the WARC files written. It is written on ``engine_stopped``, after
+the WARC recorder has closed (and renamed) its files on ``spider_closed``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy import signals as scrapy_signals
+
+from archiver import __version__
+from archiver import signals as archiver_signals
+from archiver.items import Comment, Post
+from archiver.layout import COMMENTS_FILE, POSTS_FILE, SUMMARY_FILE
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.statscollectors import StatsCollector
+    from twisted.python.failure import Failure
+
+
+class CrawlSummaryExtension:
+    def __init__(self, stats: StatsCollector, print_summary: bool, output_root: str) -> None:
+        self.stats = stats
+        self.print_summary = print_summary
+        self.output_root = output_root
+        self.crawl_dir: Path | None = None
+        self.spider_name = ""
+        self.start_url = ""
+        self.started_at = datetime.now(UTC)
+        self.started_clock = time.monotonic()
+        self.finish_reason = ""
+        self.failures: list[dict[str, Any]] = []
+        self.discovery: dict[str, Any] = {}
+        self.records: Counter[str] = Counter()
+        # Per post: comments the page declares, comments captured (ids only: memory stays small).
+        self.declared_comments: dict[int, int] = {}
+        self.captured_comments: Counter[int] = Counter()
+        self.post_urls: dict[int, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        ext = cls(
+            crawler.stats,
+            print_summary=settings.getbool("ARCHIVER_PRINT_SUMMARY", True),
+            output_root=settings.get("ARCHIVER_OUTPUT_DIR", "output"),
+        )
+        connect = crawler.signals.connect
+        connect(ext.spider_opened, signal=scrapy_signals.spider_opened)
+        connect(ext.spider_closed, signal=scrapy_signals.spider_closed)
+        connect(ext.engine_stopped, signal=scrapy_signals.engine_stopped)
+        connect(ext.item_scraped, signal=scrapy_signals.item_scraped)
+        connect(ext.spider_error, signal=scrapy_signals.spider_error)
+        connect(ext.item_error, signal=scrapy_signals.item_error)
+        connect(ext.url_failed, signal=archiver_signals.url_failed)
+        connect(ext.discovery_note, signal=archiver_signals.discovery_note)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.spider_name = spider.name
+        self.start_url = str(getattr(spider, "url", ""))
+        crawl_dir = getattr(spider, "crawl_dir", None)
+        self.crawl_dir = Path(crawl_dir) if crawl_dir else Path(self.output_root) / spider.name
+        self.crawl_dir.mkdir(parents=True, exist_ok=True)
+        self.started_at = datetime.now(UTC)
+        self.started_clock = time.monotonic()
+
+    def item_scraped(self, item: object) -> None:
+        if isinstance(item, Post):
+            self.records[f"{item.type}s"] += 1
+            if item.id is not None:
+                self.post_urls[item.id] = item.url
+                if item.comment_count_declared is not None:
+                    self.declared_comments[item.id] = item.comment_count_declared
+        elif isinstance(item, Comment):
+            self.records["comments"] += 1
+            if item.post_id is not None:
+                self.captured_comments[item.post_id] += 1
+
+    def url_failed(self, url: str, reason: str, status: int | None = None) -> None:
+        self.failures.append({"url": url, "reason": reason, "status": status})
+
+    def spider_error(self, failure: Failure, response: Response) -> None:
+        reason = f"extraction error: {type(failure.value).__name__}: {failure.getErrorMessage()}"
+        self.failures.append({"url": response.url, "reason": reason, "status": response.status})
+
+    def item_error(self, item: object, response: Response | None, failure: Failure) -> None:
+        url = response.url if response is not None else ""
+        reason = f"item error: {type(failure.value).__name__}: {failure.getErrorMessage()}"
+        self.failures.append({"url": url, "reason": reason, "status": None})
+
+    def discovery_note(self, key: str, value: object) -> None:
+        self.discovery[key] = value
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.finish_reason = reason
+
+    def engine_stopped(self) -> None:
+        if self.crawl_dir is None:
+            return
+        summary = self.build()
+        path = self.crawl_dir / SUMMARY_FILE
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        tmp.replace(path)
+        if self.print_summary:
+            sys.stdout.write(format_summary(summary))
+            sys.stdout.flush()
+
+    def build(self) -> dict[str, Any]:
+        if self.crawl_dir is None:
+            raise RuntimeError("summary built before the spider was opened")
+        stats = self.stats.get_stats()
+        coverage = self._coverage()
+        complete = (
+            not self.failures
+            and self.finish_reason == "finished"
+            and not coverage["posts_missing"]
+            and not coverage["pages_missing"]
+            and not coverage["comment_mismatches"]
+        )
+        return {
+            "software": f"blog-archiver/{__version__}",
+            "spider": self.spider_name,
+            "start_url": self.start_url,
+            "crawl_dir": str(self.crawl_dir),
+            "started_at": self.started_at.isoformat(timespec="seconds"),
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "duration_seconds": round(time.monotonic() - self.started_clock, 3),
+            "finish_reason": self.finish_reason,
+            "complete": complete,
+            "counts": {
+                "posts": self.records["posts"],
+                "pages": self.records["pages"],
+                "comments": self.records["comments"],
+                "requests": stats.get("downloader/request_count", 0),
+                "responses": stats.get("downloader/response_count", 0),
+                "bytes_received": stats.get("downloader/response_bytes", 0),
+                "warc_records": stats.get("archiver/warc/records_written", 0),
+                "failures": len(self.failures),
+            },
+            "responses_by_status": {
+                key.rsplit("/", 1)[-1]: value
+                for key, value in sorted(stats.items())
+                if key.startswith("downloader/response_status_count/")
+            },
+            "coverage": coverage,
+            "discovery": self.discovery,
+            "failures": self.failures,
+            "files": {
+                "posts": POSTS_FILE,
+                "comments": COMMENTS_FILE,
+                "warc": sorted(p.name for p in self.crawl_dir.glob("*.warc.gz")),
+            },
+        }
+
+    def _coverage(self) -> dict[str, Any]:
+        declared_posts = self.discovery.get("declared_posts")
+        declared_pages = self.discovery.get("declared_pages")
+        mismatches = [
+            {
+                "post_id": post_id,
+                "url": self.post_urls.get(post_id, ""),
+                "declared": declared,
+                "captured": self.captured_comments.get(post_id, 0),
+            }
+            for post_id, declared in sorted(self.declared_comments.items())
+            if declared != self.captured_comments.get(post_id, 0)
+        ]
+        return {
+            "posts_declared": declared_posts,
+            "posts_archived": self.records["posts"],
+            "posts_missing": max(0, int(declared_posts) - self.records["posts"])
+            if isinstance(declared_posts, int)
+            else 0,
+            "pages_declared": declared_pages,
+            "pages_archived": self.records["pages"],
+            "pages_missing": max(0, int(declared_pages) - self.records["pages"])
+            if isinstance(declared_pages, int)
+            else 0,
+            "comments_declared": sum(self.declared_comments.values()),
+            "comments_captured": self.records["comments"],
+            "comment_mismatches": mismatches,
+        }
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    counts = summary["counts"]
+    coverage = summary["coverage"]
+    lines = [
+        "",
+        f"blog-archiver: {'complete' if summary['complete'] else 'INCOMPLETE'} archive of "
+        f"{summary['start_url']} in {summary['duration_seconds']:.1f} s",
+        f"  files:    {summary['crawl_dir']}",
+        f"  posts:    {counts['posts']} (declared {coverage['posts_declared']})",
+        f"  pages:    {counts['pages']} (declared {coverage['pages_declared']})",
+        f"  comments: {counts['comments']} (declared {coverage['comments_declared']})",
+        f"  requests: {counts['requests']}, WARC records: {counts['warc_records']}, "
+        f"failures: {counts['failures']}",
+    ]
+    lines += [f"  failed:   {f['url']} ({f['reason']})" for f in summary["failures"][:20]]
+    if len(summary["failures"]) > 20:
+        lines.append(f"  … and {len(summary['failures']) - 20} more in summary.json")
+    return "\n".join(lines) + "\n"
