@@ -59,10 +59,10 @@ def api_url(root: str, route: str, params: Mapping[str, str | int] | None = None
     if "rest_route" in query:
         query["rest_route"] = "/" + route.strip("/")
         query.update(extra)
-        return urlunsplit(parts._replace(query=urlencode(query, safe="/,")))
+        return urlunsplit(parts._replace(query=urlencode(query, safe="/,:")))
     path = parts.path.rstrip("/") + "/" + route.strip("/")
     query.update(extra)
-    return urlunsplit(parts._replace(path=path, query=urlencode(query, safe="/,")))
+    return urlunsplit(parts._replace(path=path, query=urlencode(query, safe="/,:")))
 
 
 def api_listing_url(root: str, kind: str, page: int) -> str:

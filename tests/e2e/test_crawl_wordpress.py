@@ -1,0 +1,288 @@
+"""End to end: crawl the real test WordPress with ``scrapy crawl wordpress`` and compare the
+archive with the ground truth read from WordPress's database."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import lxml.html
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.conftest import ROOT
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+pytestmark = pytest.mark.e2e
+
+SEED_TITLE = "Further thoughts on ‘Her’ by Spike Jonze"
+BOILERPLATE = (
+    "Leave a Reply",
+    "Fill in your details below",
+    "You are commenting using",
+    "Connecting to %s",
+    "Log Out /",
+    "Notify me of new",
+)
+
+
+@pytest.fixture(scope="session")
+def crawl(wordpress_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One crawl, the way a user runs it: ``scrapy crawl wordpress -a url=…`` in the project."""
+    output = tmp_path_factory.mktemp("output")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "wordpress",
+            "-a",
+            f"url={wordpress_url}",
+            "-s",
+            f"ARCHIVER_OUTPUT_DIR={output}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    crawl_dirs = [p for p in output.glob("*/*") if p.is_dir()]
+    assert len(crawl_dirs) == 1, crawl_dirs
+    crawl_dir = crawl_dirs[0]
+    return {
+        "dir": crawl_dir,
+        "stdout": result.stdout,
+        "stderr": result.stderr,
+        "posts": _jsonl(crawl_dir / "posts.jsonl"),
+        "comments": _jsonl(crawl_dir / "comments.jsonl"),
+        "summary": json.loads((crawl_dir / "summary.json").read_text("utf-8")),
+        "warcs": sorted(crawl_dir.glob("*.warc.gz")),
+    }
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+
+
+def _words(html: str) -> list[str]:
+    if not html.strip():
+        return []
+    text = lxml.html.fragment_fromstring(html, create_parent="div").text_content()
+    return re.findall(r"\w+", text)
+
+
+def _f1(expected: list[str], got: list[str]) -> float:
+    if not expected and not got:
+        return 1.0
+    common = sum((Counter(expected) & Counter(got)).values())
+    if common == 0:
+        return 0.0
+    precision, recall = common / len(got), common / len(expected)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def test_every_published_post_and_page_is_archived(crawl, ground_truth):
+    archived = {p["id"]: p for p in crawl["posts"]}
+    assert len(archived) == len(crawl["posts"]), "a post was written twice"
+    expected = {p["id"]: p for p in ground_truth["posts"]}
+    assert set(archived) == set(expected)
+    assert sum(1 for p in expected.values() if p["type"] == "post") >= 250
+    for post_id, truth in expected.items():
+        post = archived[post_id]
+        assert post["type"] == truth["type"], post_id
+        assert post["url"] == truth["url"], post_id
+        assert post["author"]["name"] == truth["author"], post_id
+        assert _instant(post["published"]) == _instant(truth["date_gmt"]), post_id
+        assert sorted(t["name"] for t in post["categories"]) == sorted(truth["categories"])
+        assert sorted(t["name"] for t in post["tags"]) == sorted(truth["tags"])
+        assert post["comment_status"] == truth["comment_status"], post_id
+        if truth["type"] == "page":
+            assert (post["parent_id"] or 0) == truth["parent"], post_id
+
+
+def test_post_bodies_keep_every_word_link_and_image(crawl, ground_truth):
+    archived = {p["id"]: p for p in crawl["posts"]}
+    for truth in ground_truth["posts"]:
+        post = archived[truth["id"]]
+        if truth["password_protected"]:
+            assert post["password_protected"] is True
+            assert post["content_html"] == post["content_text"] == ""
+            continue
+        f1 = _f1(_words(truth["content_html"]), re.findall(r"\w+", post["content_text"]))
+        assert f1 >= 0.99, (truth["id"], f1)
+        tree = lxml.html.fragment_fromstring(
+            truth["content_html"] or "<p></p>", create_parent="div"
+        )
+        hrefs = {a.get("href") for a in tree.iter("a") if a.get("href")}
+        assert hrefs <= {link["href"] for link in post["links"]}, truth["id"]
+        alts = sorted(img.get("alt") or "" for img in tree.iter("img"))
+        assert alts == sorted(img["alt"] for img in post["images"]), truth["id"]
+
+
+def test_every_approved_comment_is_archived_in_its_thread(crawl, ground_truth):
+    archived = {c["id"]: c for c in crawl["comments"]}
+    assert len(archived) == len(crawl["comments"]), "a comment was written twice"
+    expected = {c["id"]: c for c in ground_truth["comments"]}
+    assert set(archived) == set(expected)
+    depth: dict[int, int] = {}
+    for comment_id in sorted(expected):
+        parent = expected[comment_id]["parent_id"]
+        depth[comment_id] = 1 if not parent else depth[parent] + 1
+    assert max(depth.values()) >= 5
+    for comment_id, truth in expected.items():
+        comment = archived[comment_id]
+        assert comment["post_id"] == truth["post_id"], comment_id
+        assert comment["parent_id"] == truth["parent_id"], comment_id
+        assert comment["depth"] == depth[comment_id], comment_id
+        assert comment["type"] == truth["type"], comment_id
+        assert comment["author"]["name"] == truth["author_name"], comment_id
+        if truth["type"] == "comment":
+            assert _instant(comment["published"]) == _instant(truth["date_gmt"]), comment_id
+            assert comment["author"]["url"].rstrip("/") == truth["author_url"].rstrip("/")
+            f1 = _f1(_words(truth["content_html"]), re.findall(r"\w+", comment["content_text"]))
+            assert f1 >= 0.99, (comment_id, f1)
+
+
+def test_nothing_that_must_never_be_archived_is_anywhere(crawl, ground_truth):
+    forbidden = ground_truth["forbidden"]
+    assert forbidden["markers"]
+    assert forbidden["emails"]
+    assert forbidden["ips"]
+    post_ids = {p["id"] for p in crawl["posts"]}
+    comment_ids = {c["id"] for c in crawl["comments"]}
+    assert not post_ids & set(forbidden["post_ids"])
+    assert not comment_ids & set(forbidden["comment_ids"])
+    texts = [
+        (path.name, path.read_text("utf-8"))
+        for path in crawl["dir"].iterdir()
+        if path.suffix in {".jsonl", ".json"}
+    ]
+    for warc in crawl["warcs"]:
+        with warc.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                payload = record.content_stream().read()
+                texts.append(
+                    (
+                        record.rec_headers.get_header("WARC-Target-URI") or "",
+                        payload.decode("utf-8", "replace"),
+                    )
+                )
+    needles = [*forbidden["markers"], *forbidden["emails"], *forbidden["ips"]]
+    for where, text in texts:
+        for needle in needles:
+            assert needle not in text, (needle, where)
+
+
+def test_no_comment_form_boilerplate_in_any_record(crawl):
+    for record in crawl["posts"] + crawl["comments"]:
+        for phrase in BOILERPLATE:
+            assert phrase not in record["content_text"], (record["id"], phrase)
+            assert phrase not in record["content_html"], (record["id"], phrase)
+        assert "<script" not in record["content_html"]
+        assert not re.search(r"\son\w+\s*=", record["content_html"])
+        assert "javascript:" not in record["content_html"].lower()
+
+
+def test_seed_post_acceptance(crawl, ground_truth):
+    """The user's example: body with its link, six threaded comments, no boilerplate."""
+    (post,) = [p for p in crawl["posts"] if p["title"] == SEED_TITLE]
+    text = post["content_text"]
+    assert "The original blog post can be found on the link below:" in text
+    after = text.split("found on the link below:", 1)[1]
+    (link,) = [lk for lk in post["links"] if lk["text"] and lk["text"] in after.split("\n\n")[1]]
+    assert link["href"].startswith("http")
+    assert "I just kept drifting off in to" in text
+    truth = next(p for p in ground_truth["posts"] if p["id"] == post["id"])
+    assert _words(truth["content_html"]) == re.findall(r"\w+", text)
+    assert post["comment_count_declared"] == 6
+    comments = [c for c in crawl["comments"] if c["post_id"] == post["id"]]
+    assert len(comments) == 6
+    assert max(c["depth"] for c in comments) >= 3
+    by_id = {c["id"]: c for c in comments}
+    for comment in comments:
+        assert comment["author"]["name"]
+        assert comment["published"]
+        assert comment["content_text"]
+        if comment["parent_id"]:
+            assert by_id[comment["parent_id"]]["depth"] == comment["depth"] - 1
+
+
+def test_warc_files_hold_every_exchange_and_pass_warcio_check(crawl):
+    assert crawl["warcs"], "no WARC file written"
+    assert not list(crawl["dir"].glob("*.open"))
+    responses: Counter[str] = Counter()
+    requests: Counter[str] = Counter()
+    first_types: list[str] = []
+    for warc in crawl["warcs"]:
+        check = subprocess.run(
+            [sys.executable, "-m", "warcio.cli", "check", "-v", str(warc)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert check.returncode == 0, check.stdout[-3000:]
+        with warc.open("rb") as stream:
+            for index, record in enumerate(ArchiveIterator(stream)):
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                if index == 0:
+                    first_types.append(record.rec_type)
+                if record.rec_type == "response":
+                    responses[uri] += 1
+                elif record.rec_type == "request":
+                    requests[uri] += 1
+    assert set(first_types) == {"warcinfo"}
+    assert responses == requests
+    summary = crawl["summary"]
+    assert sum(responses.values()) == summary["counts"]["responses"]
+    assert any(uri.endswith("/robots.txt") for uri in responses)
+    assert any("/wp-json/wp/v2/posts" in uri for uri in responses)
+    for post in crawl["posts"]:
+        assert post["url"] in responses, post["url"]
+        html = [p for p in post["provenance"] if p["source"] == "html"]
+        assert html, post["url"]
+        assert html[0]["warc_file"] in {w.name for w in crawl["warcs"]}
+
+
+def test_responses_are_stored_as_sent(crawl):
+    """Apache gzips HTML: the WARC keeps the encoded body with its Content-Encoding."""
+    encodings: Counter[str | None] = Counter()
+    for warc in crawl["warcs"]:
+        with warc.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type != "response":
+                    continue
+                encoding = record.http_headers.get_header("Content-Encoding")
+                encodings[encoding] += 1
+                if encoding == "gzip":
+                    raw = record.raw_stream.read()
+                    assert gzip.decompress(raw)
+    assert encodings["gzip"] > 0
+
+
+def test_summary_reports_a_complete_crawl(crawl, ground_truth):
+    summary = crawl["summary"]
+    counts = summary["counts"]
+    truth_posts = [p for p in ground_truth["posts"] if p["type"] == "post"]
+    assert counts["posts"] == len(truth_posts)
+    assert counts["pages"] == len(ground_truth["posts"]) - len(truth_posts)
+    assert counts["comments"] == len(ground_truth["comments"])
+    assert summary["failures"] == []
+    assert summary["complete"] is True
+    assert summary["duration_seconds"] > 0
+    assert summary["coverage"]["comment_mismatches"] == []
+    assert summary["discovery"]["rest_api"] == "used"
+    assert "complete archive" in crawl["stdout"]
