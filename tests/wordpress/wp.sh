@@ -269,7 +269,7 @@ start_db() {
         --log-error="$STATE/mariadb.err" --skip-log-bin \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
         --innodb-buffer-pool-size=128M --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
-        --max-connections=100 </dev/null >/dev/null 2>&1 &
+        --max-connections=100 </dev/null >/dev/null 2>&1 9>&- &
     local i
     for i in $(seq 1 300); do
         db_alive && return 0
@@ -320,7 +320,7 @@ start_apache() {
     log "starting Apache on 127.0.0.1:$PORT"
     apache2 -t -f "$AP_CONF" >/dev/null 2>"$APDIR/configtest.log" \
         || { cat "$APDIR/configtest.log" >&2; die "Apache config test failed"; }
-    apache2 -f "$AP_CONF" -k start </dev/null >>"$APDIR/start.log" 2>&1 \
+    apache2 -f "$AP_CONF" -k start </dev/null >>"$APDIR/start.log" 2>&1 9>&- \
         || { cat "$APDIR/start.log" >&2; tail -n 20 "$APDIR/error.log" >&2 || true; die "Apache failed to start"; }
 }
 
