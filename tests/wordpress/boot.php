@@ -2,11 +2,12 @@
 /**
  * Load the test WordPress (the blogarchivertest instance) in PHP CLI.
  *
- * Used by seed.php, groundtruth.php and eval.php. Port from BA_WP_PORT.
+ * Used by seed.php, groundtruth.php and eval.php. Port from BA_WP_PORT, config
+ * name (/etc/wordpress/config-NAME.php) from BA_WP_CONFIG_NAME (set by wp.sh).
  * Callers may define WP_INSTALLING before requiring this file.
  */
 $ba_port = getenv('BA_WP_PORT') ?: '8081';
-$_SERVER['WORDPRESS_CONFIG'] = 'blogarchivertest';
+$_SERVER['WORDPRESS_CONFIG'] = getenv('BA_WP_CONFIG_NAME') ?: 'blogarchivertest';
 $_SERVER['HTTP_HOST']        = '127.0.0.1:' . $ba_port;
 $_SERVER['SERVER_NAME']      = '127.0.0.1';
 $_SERVER['SERVER_PORT']      = $ba_port;

@@ -728,7 +728,7 @@ function ba_special($key, $date) {
             $ids = array(); $depth = array(); $root = array();
             $tmin = 45;
             for ($k = 0; $k < 125; $k++) {
-                if ($k == 0 || ($k >= 7 && ba_chance(28))) {
+                if ($k == 0 || ($k >= 7 && ba_chance(21))) {
                     $parent = 0;
                 } elseif ($k <= 6) {
                     $parent = $ids[$k - 1];  // first thread: a chain 7 levels deep

@@ -15,9 +15,10 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 STATE="${BA_WP_STATE:-/tmp/blog-archiver-wp}"
 PORT="${BA_WP_PORT:-8081}"
 DB_PORT="${BA_WP_DB_PORT:-3307}"
-export BA_WP_PORT="$PORT" BA_WP_STATE="$STATE"
 URL="http://127.0.0.1:${PORT}"
-CONFIG_NAME="blogarchivertest"
+# /etc/wordpress/config-<name>.php holds the port, so each port gets its own file.
+if [ "$PORT" = "8081" ]; then CONFIG_NAME="blogarchivertest"; else CONFIG_NAME="blogarchivertest-$PORT"; fi
+export BA_WP_PORT="$PORT" BA_WP_STATE="$STATE" BA_WP_CONFIG_NAME="$CONFIG_NAME"
 WP_CONFIG_FILE="/etc/wordpress/config-${CONFIG_NAME}.php"
 DB_NAME="blogarchivertest"
 DB_USER="wp"
@@ -269,7 +270,7 @@ start_db() {
         --log-error="$STATE/mariadb.err" --skip-log-bin \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
         --innodb-buffer-pool-size=128M --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
-        --max-connections=100 </dev/null >/dev/null 2>&1 9>&- &
+        --max-connections=100 </dev/null >/dev/null 2>&1 3>&- 9>&- &
     local i
     for i in $(seq 1 300); do
         db_alive && return 0
@@ -320,7 +321,7 @@ start_apache() {
     log "starting Apache on 127.0.0.1:$PORT"
     apache2 -t -f "$AP_CONF" >/dev/null 2>"$APDIR/configtest.log" \
         || { cat "$APDIR/configtest.log" >&2; die "Apache config test failed"; }
-    apache2 -f "$AP_CONF" -k start </dev/null >>"$APDIR/start.log" 2>&1 9>&- \
+    apache2 -f "$AP_CONF" -k start </dev/null >>"$APDIR/start.log" 2>&1 3>&- 9>&- \
         || { cat "$APDIR/start.log" >&2; tail -n 20 "$APDIR/error.log" >&2 || true; die "Apache failed to start"; }
 }
 
@@ -416,11 +417,14 @@ restore_or_seed() {
     fi
 }
 
+# Serialise start/reset/stop of one instance (daemons never inherit fd 9).
 with_lock() {
     mkdir -p "$STATE"
     chmod 755 "$STATE"
     exec 9>"$STATE/lock"
-    flock -w 600 9 || die "could not get lock $STATE/lock"
+    flock -w "${1:-300}" 9 && return 0
+    log "could not get lock $STATE/lock"
+    return 1
 }
 
 # ---------------------------------------------------------------- commands
@@ -430,7 +434,7 @@ cmd_start() {
         echo "$URL" >&3
         return 0
     fi
-    with_lock
+    with_lock || die "another wp.sh holds $STATE/lock"
     ensure_packages
     ensure_themes
     write_wp_config
@@ -454,7 +458,7 @@ cmd_reset() {
     if ! (apache_alive && db_alive); then
         cmd_start >/dev/null 3>/dev/null
     fi
-    with_lock
+    with_lock || die "another wp.sh holds $STATE/lock"
     write_wp_config
     local h
     h="$(seed_hash)"
@@ -464,7 +468,8 @@ cmd_reset() {
 }
 
 cmd_stop() {
-    with_lock
+    # Stop does not wait long for the lock: killing by pid file is always safe.
+    with_lock 30 2>/dev/null || log "lock busy; stopping anyway"
     stop_apache
     stop_db
 }
