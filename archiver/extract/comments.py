@@ -36,12 +36,24 @@ def extract_comments_from_html(url: str, page: HtmlElement, post_id: int | None)
 def comment_page_urls(url: str, page: HtmlElement) -> list[str]:
     """Links to the other pages of this post's comment thread, in page order, deduplicated."""
     base = urldefrag(url)[0]
+    thread = _thread_key(base)
     found: list[str] = []
     for href in page.xpath("//a/@href"):
         absolute = urldefrag(urljoin(base, str(href)))[0]
-        if sel.COMMENT_PAGE_LINK.search(absolute) and absolute != base and absolute not in found:
+        if (
+            sel.COMMENT_PAGE_LINK.search(absolute)
+            # Sidebars link to other posts' comment pages ("Recent Comments"): not ours.
+            and _thread_key(absolute) == thread
+            and absolute != base
+            and absolute not in found
+        ):
             found.append(absolute)
     return found
+
+
+def _thread_key(url: str) -> str:
+    """The post a comment-page URL belongs to: the URL without its comment-page part."""
+    return sel.COMMENT_PAGE_LINK.sub("/", url).rstrip("/?&")
 
 
 def comment_from_api(obj: Mapping[str, Any]) -> Comment:

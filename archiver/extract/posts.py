@@ -40,9 +40,12 @@ def extract_post_from_html(url: str, page: HtmlElement) -> Post:
     post.language = first_value(page, (sel.LANGUAGE_XPATH,))
     post.published = first_value(article, sel.PUBLISHED_XPATHS)
     post.modified = first_value(article, sel.MODIFIED_XPATHS)
-    author = first_element(article, sel.AUTHOR_LINK_XPATHS)
+    author = first_element(article, sel.AUTHOR_NAME_XPATHS)
     if author is not None:
-        post.author = Author(name=element_text(author), url=str(author.get("href") or ""))
+        post.author = Author(
+            name=_author_name(element_text(author)),
+            url=first_value(article, sel.AUTHOR_URL_XPATHS),
+        )
     post.categories = _terms(all_elements(article, sel.CATEGORY_LINK_XPATHS))
     post.tags = _terms(all_elements(article, sel.TAG_LINK_XPATHS))
     post.sticky = "sticky" in (article.get("class") or "").split()
@@ -151,6 +154,14 @@ def _set_body(post: Post, html: str, base_url: str) -> None:
     body = clean_body(html, base_url)
     post.content_html, post.content_text = body.html, body.text
     post.links, post.images = body.links, body.images
+
+
+def _author_name(text: str) -> str:
+    for wrapper in sel.AUTHOR_NAME_WRAPPERS:
+        match = wrapper.match(text)
+        if match:
+            return match.group(1).strip()
+    return text
 
 
 def _post_id(page: HtmlElement, article: HtmlElement) -> int | None:

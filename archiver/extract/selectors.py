@@ -50,12 +50,23 @@ MODIFIED_XPATHS = (
     "//meta[@property='article:modified_time']/@content",
     f".//time[{has_class('updated')} and not({has_class('published')})]/@datetime",
 )
-AUTHOR_LINK_XPATHS = (
+AUTHOR_NAME_XPATHS = (
     f".//*[{has_class('author')} and {has_class('vcard')}]//a",
     f".//*[{has_class('byline')}]//a[contains(@href, '/author/')]",
-    f".//*[{has_class('wp-block-post-author-name')}]//a",
+    f".//*[{has_class('wp-block-post-author-name')}]",
+    f".//*[{has_class('author-title')}]",  # twentytwentyone's author box: "By Name"
     ".//a[@rel='author']",
-    ".//a[contains(@href, '/author/')]",
+)
+AUTHOR_URL_XPATHS = (
+    ".//a[@rel='author']/@href",
+    f".//*[{has_class('author')} and {has_class('vcard')}]//a/@href",
+    ".//a[contains(@href, '/author/')]/@href",
+)
+# Words themes wrap around an author's name.
+AUTHOR_NAME_WRAPPERS = (
+    re.compile(r"^(?:By|Posted by|Written by)\s+(.+)$", re.IGNORECASE),
+    re.compile(r"^View all (?:of )?(.+?)[’']s posts\.?$", re.IGNORECASE),
+    re.compile(r"^View all posts by (.+?)\.?$", re.IGNORECASE),
 )
 CATEGORY_LINK_XPATHS = (
     ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]",
