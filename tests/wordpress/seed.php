@@ -871,6 +871,7 @@ set_theme_mod('nav_menu_locations', array('primary' => $menu_id, 'footer' => $me
 
 // Deterministic "last modified" dates for some posts (others: modified == published).
 $modified[$SEED] = '2014-02-20 10:00:00';
+$modified[$ABOUT] = '2021-03-02 10:30:00';  // the image was added then (wp_update_post set "now")
 foreach ($modified as $id => $local) {
     $wpdb->update($wpdb->posts, array(
         'post_modified'     => $local,
