@@ -75,6 +75,16 @@ def main():
                  "/category/film/", "/tag/her/", "/about/", "/about/team/", "/contact/"):
         st, _, _ = get(base + path)
         check(st == 200, f"200 {path}")
+    # every page of the REST collections, and the feeds of the protected post
+    for coll in ("posts", "pages", "comments", "media", "users", "categories", "tags"):
+        n = 1
+        while True:
+            st, h, _ = get(base + f"/wp-json/wp/v2/{coll}?per_page=100&page={n}")
+            if st != 200 or n >= int(h.get("X-WP-TotalPages") or 1):
+                break
+            n += 1
+    for u in (posts[sp["protected"]]["url"] + "feed/", seed["url"] + "feed/", base + "/comments/feed/?paged=2"):
+        get(u)
     many = posts[sp["many"]]
     st, _, body = get(many["url"])
     check("/comment-page-2/" in body, "125-comment post links to /comment-page-2/")
