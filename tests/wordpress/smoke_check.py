@@ -8,6 +8,7 @@ sitemap, feeds, comment pages, nested comments) and that no forbidden
 string (markers, commenter e-mails, IPs) appears in any fetched response.
 --full crawls every URL of the sitemap (about 330 pages).
 """
+
 import gzip
 import json
 import re
@@ -41,8 +42,11 @@ def fetch(url, gz=False):
 
 def main():
     full = "--full" in sys.argv
-    gt = json.loads(subprocess.run([str(HERE / "wp.sh"), "groundtruth"], check=True,
-                                   capture_output=True, text=True).stdout)
+    gt = json.loads(
+        subprocess.run(
+            [str(HERE / "wp.sh"), "groundtruth"], check=True, capture_output=True, text=True
+        ).stdout
+    )
     base = gt["site"]["url"].rstrip("/")
     sp = gt["special"]
     posts = {p["id"]: p for p in gt["posts"]}
@@ -62,17 +66,40 @@ def main():
     check(body.count('<ol class="children">') >= 2, "seed post comments nested (ol.children)")
     ncom = len(re.findall(r'<li id="comment-\d+"', body))
     check(ncom == 6, f"seed post shows 6 comments (got {ncom})")
-    check("big brown eyes" in body and "filmreviewsblog.wordpress.com" in body, "seed post has restored markup/link")
+    check(
+        "big brown eyes" in body and "filmreviewsblog.wordpress.com" in body,
+        "seed post has restored markup/link",
+    )
     st, h, body = get(base + "/wp-json/wp/v2/posts?per_page=100", gz=True)
-    check(st == 200 and len(json.loads(body)) == 100 and h.get("X-WP-TotalPages") == "3",
-          f"REST posts per_page=100: 100 items, X-WP-TotalPages={h.get('X-WP-TotalPages')}")
-    for path in ("/wp-json/wp/v2/posts?per_page=100&page=2", "/wp-json/wp/v2/posts?per_page=100&page=3",
-                 "/wp-json/wp/v2/pages?per_page=100", "/wp-json/wp/v2/comments?per_page=100",
-                 "/wp-json/wp/v2/comments?per_page=100&post=%d" % sp["many"],
-                 "/wp-json/wp/v2/categories?per_page=100", "/wp-json/wp/v2/tags?per_page=100",
-                 "/wp-json/wp/v2/users", "/wp-json/", "/feed/", "/comments/feed/", "/feed/atom/",
-                 "/wp-sitemap.xml", "/robots.txt", "/page/2/", "/2014/", "/2014/02/", "/author/admin/",
-                 "/category/film/", "/tag/her/", "/about/", "/about/team/", "/contact/"):
+    check(
+        st == 200 and len(json.loads(body)) == 100 and h.get("X-WP-TotalPages") == "3",
+        f"REST posts per_page=100: 100 items, X-WP-TotalPages={h.get('X-WP-TotalPages')}",
+    )
+    for path in (
+        "/wp-json/wp/v2/posts?per_page=100&page=2",
+        "/wp-json/wp/v2/posts?per_page=100&page=3",
+        "/wp-json/wp/v2/pages?per_page=100",
+        "/wp-json/wp/v2/comments?per_page=100",
+        "/wp-json/wp/v2/comments?per_page=100&post=%d" % sp["many"],
+        "/wp-json/wp/v2/categories?per_page=100",
+        "/wp-json/wp/v2/tags?per_page=100",
+        "/wp-json/wp/v2/users",
+        "/wp-json/",
+        "/feed/",
+        "/comments/feed/",
+        "/feed/atom/",
+        "/wp-sitemap.xml",
+        "/robots.txt",
+        "/page/2/",
+        "/2014/",
+        "/2014/02/",
+        "/author/admin/",
+        "/category/film/",
+        "/tag/her/",
+        "/about/",
+        "/about/team/",
+        "/contact/",
+    ):
         st, _, _ = get(base + path)
         check(st == 200, f"200 {path}")
     # every page of the REST collections, and the feeds of the protected post
@@ -83,7 +110,11 @@ def main():
             if st != 200 or n >= int(h.get("X-WP-TotalPages") or 1):
                 break
             n += 1
-    for u in (posts[sp["protected"]]["url"] + "feed/", seed["url"] + "feed/", base + "/comments/feed/?paged=2"):
+    for u in (
+        posts[sp["protected"]]["url"] + "feed/",
+        seed["url"] + "feed/",
+        base + "/comments/feed/?paged=2",
+    ):
         get(u)
     many = posts[sp["many"]]
     st, _, body = get(many["url"])
@@ -93,8 +124,10 @@ def main():
         st, _, body = get(many["url"] + f"comment-page-{n}/")
         check(st == 200, f"125-comment post comment-page-{n}")
     st, _, body = get(posts[sp["closed"]]["url"])
-    check("Comments are closed" in body and len(re.findall(r'<li id="comment-\d+"', body)) == 2,
-          "closed post: 2 comments, comments closed")
+    check(
+        "Comments are closed" in body and len(re.findall(r'<li id="comment-\d+"', body)) == 2,
+        "closed post: 2 comments, comments closed",
+    )
     st, _, body = get(posts[sp["pingback"]]["url"])
     check("pingback" in body, "pingback shown")
     st, _, body = get(posts[sp["protected"]]["url"])
@@ -116,7 +149,10 @@ def main():
                 if res[0] != 200:
                     check(False, f"200 {u}")
     leaks = [(u, s) for u, body in pages.items() for s in forbidden if s in body]
-    check(not leaks, f"no forbidden string in {len(pages)} responses" + (f": {leaks[:5]}" if leaks else ""))
+    check(
+        not leaks,
+        f"no forbidden string in {len(pages)} responses" + (f": {leaks[:5]}" if leaks else ""),
+    )
     print("FAILED: %d" % len(FAILS) if FAILS else "ALL OK")
     return 1 if FAILS else 0
 
