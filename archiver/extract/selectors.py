@@ -54,6 +54,7 @@ AUTHOR_NAME_XPATHS = (
     f".//*[{has_class('author')} and {has_class('vcard')}]//a",
     f".//*[{has_class('byline')}]//a[contains(@href, '/author/')]",
     f".//*[{has_class('wp-block-post-author-name')}]",
+    f".//*[{has_class('wp-block-post-author__name')}]",
     f".//*[{has_class('author-title')}]",  # twentytwentyone's author box: "By Name"
     ".//a[@rel='author']",
 )
@@ -69,12 +70,13 @@ AUTHOR_NAME_WRAPPERS = (
     re.compile(r"^View all posts by (.+?)\.?$", re.IGNORECASE),
 )
 CATEGORY_LINK_XPATHS = (
-    ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]",
     f".//*[{has_class('taxonomy-category')}]//a",
+    ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]",
 )
+# Block themes mark categories rel="tag" too: look inside the tag block first.
 TAG_LINK_XPATHS = (
-    ".//a[normalize-space(@rel)='tag']",
     f".//*[{has_class('taxonomy-post_tag')}]//a",
+    f".//a[normalize-space(@rel)='tag' and not(ancestor::*[{has_class('taxonomy-category')}])]",
 )
 POST_ID_FROM_BODY_CLASS = re.compile(r"\b(?:postid|page-id)-(\d+)\b")
 POST_ID_FROM_ARTICLE_ID = re.compile(r"^post-(\d+)$")
@@ -115,6 +117,7 @@ COMMENTS_TITLE_XPATHS = (
     f"//*[{has_class('comments-title')}]",
     f"//*[{has_class('wp-block-comments-title')}]",
     "//*[@id='comments-title']",
+    "//h2[@id='comments'] | //h3[@id='comments']",  # the classic fallback template
 )
 COMMENT_FORM_XPATHS = (
     "//*[@id='respond']",
