@@ -55,10 +55,14 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = 60
+ARCHIVER_HONOUR_RETRY_AFTER = True  # 429/503 with Retry-After slow the whole blog down
+ARCHIVER_RETRY_AFTER_MAX = 300.0  # seconds; a longer Retry-After is capped (and reported)
 
 # --- components, in Scrapy's priority order ---------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     # Engine side ... Retry 550, HttpCompression 590, Redirect 600, DownloaderStats 850
+    # Just before Retry on the way back: a Retry-After delays the blog's download slot.
+    "archiver.backoff.RetryAfterMiddleware": 555,
     # Recording at 890 sees responses as they came off the wire: still compressed, and 3xx,
     # 4xx and 5xx before Redirect and Retry act on them.
     "archiver.middlewares.WarcRecordingMiddleware": 890,

@@ -157,6 +157,13 @@ class CrawlSummaryExtension:
                 if key.startswith("downloader/response_status_count/")
             },
             "coverage": coverage,
+            "politeness": {
+                "robots_txt_obeyed": bool(stats.get("robotstxt/request_count", 0)),
+                "forbidden_by_robots": stats.get("robotstxt/forbidden", 0),
+                "retry_after_honoured": stats.get("archiver/backoff/retry_after", 0),
+                "longest_backoff_seconds": stats.get("archiver/backoff/max_delay", 0),
+                "retries": stats.get("retry/count", 0),
+            },
             "discovery": self.discovery,
             "failures": self.failures,
             "files": {
