@@ -30,7 +30,7 @@ from archiver.discovery import (
 from archiver.extract.comments import comment_page_urls, extract_comments_from_html
 from archiver.extract.page import parse_html
 from archiver.extract.posts import extract_post_from_html, merge_posts, post_from_api
-from archiver.items import Provenance
+from archiver.items import Post, Provenance
 from archiver.layout import new_crawl_dir
 
 if TYPE_CHECKING:
@@ -166,17 +166,21 @@ class WordPressSpider(scrapy.Spider):
         api_post: Mapping[str, Any] | None = None,
         api_source: Provenance | None = None,
     ) -> Iterator[Any]:
+        api = self._post_from_api(response.url, api_post, api_source)
         if not isinstance(response, TextResponse):
             self._fail(response.url, "post page is not HTML", response.status)
-            yield from self._api_only_post(api_post, api_source)
+            if api is not None:
+                yield api
             return
-        page = parse_html(response.text)
-        html_post = extract_post_from_html(response.url, page)
+        try:
+            page = parse_html(response.text)
+            html_post = extract_post_from_html(response.url, page)
+        except Exception as error:  # an extraction bug must not lose what the API gave
+            self._fail(response.url, f"extraction error: {_describe(error)}", response.status)
+            if api is not None:
+                yield api
+            return
         html_post.provenance = [provenance(response, "html")]
-        api = None
-        if api_post is not None:
-            api = post_from_api(api_post)
-            api.provenance = [api_source] if api_source else []
         post = merge_posts(api, html_post)
         yield post
         yield from self._comments(response, page, post.id)
@@ -204,8 +208,11 @@ class WordPressSpider(scrapy.Spider):
     def on_post_page_failure(self, failure: Failure) -> Iterator[Any]:
         """The page failed; what the API said of the post is still archived."""
         self.on_failure(failure)
-        kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
-        yield from self._api_only_post(kwargs.get("api_post"), kwargs.get("api_source"))
+        request = failure.request  # type: ignore[attr-defined]
+        kwargs = request.cb_kwargs
+        api = self._post_from_api(request.url, kwargs.get("api_post"), kwargs.get("api_source"))
+        if api is not None:
+            yield api
 
     def on_failure(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -238,13 +245,18 @@ class WordPressSpider(scrapy.Spider):
             self.url, callback=self.parse_archive_page, errback=self.on_failure, dont_filter=True
         )
 
-    def _api_only_post(
-        self, api_post: Mapping[str, Any] | None, api_source: Provenance | None
-    ) -> Iterator[Any]:
-        if api_post is not None:
+    def _post_from_api(
+        self, url: str, api_post: Mapping[str, Any] | None, api_source: Provenance | None
+    ) -> Post | None:
+        if api_post is None:
+            return None
+        try:
             post = post_from_api(api_post)
-            post.provenance = [api_source] if api_source else []
-            yield post
+        except Exception as error:  # a malformed API object: the page may still do
+            self._fail(url, f"unreadable REST object: {_describe(error)}")
+            return None
+        post.provenance = [api_source] if api_source else []
+        return post
 
     def _allowed(self, url: str) -> bool:
         return is_in_scope(url, self.scope) and not is_denied(url)
@@ -301,6 +313,10 @@ def _int_header(response: Response, name: bytes, default: int) -> int:
         return int(value) if value is not None else default
     except ValueError:
         return default
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 def _status(failure: Failure) -> int | None:

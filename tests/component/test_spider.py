@@ -1,0 +1,137 @@
+"""The wordpress spider's callbacks on recorded responses: what it fetches next, what it
+yields, and that a failure is reported without losing what is already known."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.utils.test import get_crawler
+
+from archiver import signals
+from archiver.items import Comment, Post
+from spiders.wordpress import WordPressSpider, normalize_start_url
+from tests.conftest import load_fixture
+
+
+@pytest.fixture
+def spider_and_events() -> tuple[WordPressSpider, list[tuple[str, dict[str, Any]]]]:
+    crawler = get_crawler(WordPressSpider)
+    spider = WordPressSpider.from_crawler(crawler, url="http://127.0.0.1:8081/")
+    events: list[tuple[str, dict[str, Any]]] = []
+
+    def failed(url: str, reason: str, status: int | None) -> None:
+        events.append(("failed", {"url": url, "reason": reason, "status": status}))
+
+    def noted(key: str, value: object) -> None:
+        events.append(("note", {"key": key, "value": value}))
+
+    crawler.signals.connect(failed, signal=signals.url_failed, weak=False)
+    crawler.signals.connect(noted, signal=signals.discovery_note, weak=False)
+    return spider, events
+
+
+def _html(fixture: tuple[str, str], **kwargs: Any) -> HtmlResponse:
+    url, text = fixture
+    return HtmlResponse(
+        url, body=text.encode("utf-8"), encoding="utf-8", request=Request(url), **kwargs
+    )
+
+
+def test_home_page_leads_to_the_rest_listings(spider_and_events):
+    spider, events = spider_and_events
+    url, text = load_fixture("twentytwentyone", "home.html")
+    response = HtmlResponse(
+        url,
+        body=text.encode(),
+        encoding="utf-8",
+        request=Request(url),
+        headers={"Link": '<http://127.0.0.1:8081/wp-json/>; rel="https://api.w.org/"'},
+    )
+    requests = list(spider.parse_home(response))
+    assert [r.url.split("?")[0] for r in requests] == [
+        "http://127.0.0.1:8081/wp-json/wp/v2/posts",
+        "http://127.0.0.1:8081/wp-json/wp/v2/pages",
+    ]
+    assert ("note", {"key": "rest_api_root", "value": "http://127.0.0.1:8081/wp-json/"}) in events
+
+
+def test_a_rest_api_answering_html_falls_back_to_the_sitemap(spider_and_events):
+    spider, events = spider_and_events
+    response = _html(load_fixture("twentytwentyone", "home.html"))
+    out = list(spider.parse_api_listing(response, root="x", kind="posts", page=1))
+    assert [r.url for r in out] == ["http://127.0.0.1:8081/wp-sitemap.xml"]
+    assert any(kind == "note" and e["key"] == "rest_api" for kind, e in events)
+    # Both listings failing must not start the fallback twice.
+    assert list(spider.parse_api_listing(response, root="x", kind="pages", page=1)) == []
+
+
+def test_rest_listing_pages_and_post_requests(spider_and_events):
+    spider, _ = spider_and_events
+    url, text = load_fixture("api", "posts.json")
+    response = TextResponse(
+        url,
+        body=text.encode(),
+        request=Request(url),
+        headers={"X-WP-TotalPages": "3", "X-WP-Total": "261"},
+    )
+    out = list(
+        spider.parse_api_listing(
+            response, root="http://127.0.0.1:8081/wp-json/", kind="posts", page=1
+        )
+    )
+    listing_pages = [r for r in out if "wp-json" in r.url]
+    post_pages = [r for r in out if "wp-json" not in r.url]
+    assert ["page=2" in r.url or "page=3" in r.url for r in listing_pages] == [True, True]
+    assert len(post_pages) == len(json.loads(text))
+    assert all(r.cb_kwargs["api_post"]["link"] == r.url for r in post_pages)
+
+
+def test_post_page_yields_the_merged_post_then_its_comments(spider_and_events):
+    spider, events = spider_and_events
+    _, api_text = load_fixture("api", "seed-post.json")
+    response = _html(load_fixture("twentytwentyone", "seed-post.html"))
+    out = list(spider.parse_post_page(response, api_post=json.loads(api_text)))
+    posts = [o for o in out if isinstance(o, Post)]
+    comments = [o for o in out if isinstance(o, Comment)]
+    assert len(posts) == 1
+    assert posts[0].field_sources["title"] == "api"
+    assert len(comments) == 6
+    assert {c.post_id for c in comments} == {2}
+    assert not [e for e in events if e[0] == "failed"]
+
+
+def test_a_post_page_that_is_not_html_keeps_the_api_record_and_reports(spider_and_events):
+    spider, events = spider_and_events
+    _, api_text = load_fixture("api", "seed-post.json")
+    obj = json.loads(api_text)
+    response = Response(obj["link"], body=b"\x89PNG...", status=200, request=Request(obj["link"]))
+    out = list(spider.parse_post_page(response, api_post=obj))
+    assert [type(o) for o in out] == [Post]
+    assert out[0].content_text
+    failures = [e for kind, e in events if kind == "failed"]
+    assert failures == [{"url": obj["link"], "reason": "post page is not HTML", "status": 200}]
+
+
+def test_comment_pages_are_followed_only_within_the_post(spider_and_events):
+    spider, _ = spider_and_events
+    response = _html(load_fixture("twentytwentyone", "comment-page-2.html"))
+    out = list(spider.parse_comment_page(response, post_id=202))
+    requests = [o for o in out if isinstance(o, Request)]
+    assert requests
+    assert all("the-big-discussion" in r.url for r in requests)
+    assert all(c.post_id == 202 for c in out if isinstance(c, Comment))
+
+
+def test_start_url_forms():
+    assert normalize_start_url("blog.example") == "https://blog.example/"
+    assert normalize_start_url("http://127.0.0.1:8081") == "http://127.0.0.1:8081/"
+    assert normalize_start_url("https://example.com/blog") == "https://example.com/blog/"
+
+
+def test_a_url_is_required():
+    with pytest.raises(ValueError, match="give the blog's address"):
+        WordPressSpider()
