@@ -24,13 +24,25 @@ write anything, since there is no response to store. A response accepted despite
 loss (flag ``"dataloss"``) is recorded with ``WARC-Truncated: disconnect``.
 
 Provenance: after recording, ``request.meta["warc_record"]`` (so ``response.meta`` in
-callbacks) holds ``{"file": name, "offset": int, "length": int, "record_id": str}`` for
-the response record. It is cleared in ``process_request`` so a redirected or retried
-request never carries the previous attempt's record.
+callbacks) holds ``{"file": name, "offset": int, "length": int, "record_id": str,
+"record_type": "response"}`` for the response record. When the payload repeated one
+already written in this crawl the record is a ``revisit``: ``record_type`` is
+``"revisit"`` and ``"refers_to"`` holds the original's ``{"uri", "date", "record_id"}``.
+It is cleared in ``process_request`` so a redirected or retried request never carries
+the previous attempt's record.
+
+At ``spider_closed`` the middleware writes a crawl-log ``metadata`` record
+(``urn:blog-archiver:crawl-log``, JSON: finish reason and the crawl's stats), closes
+(renames) the WARC files, then indexes them into ``index.cdxj`` in the crawl folder
+(:mod:`archiver.cdx`). Stats: ``archiver/warc/records_written``, ``bytes_written``,
+``files_written``, ``revisits_written``, ``responses_skipped_cached`` and
+``index_lines``. ``ARCHIVER_WARC_REVISITS = False`` turns revisit records off;
+``ARCHIVER_WARC_INDEX = False`` turns the index off.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,11 +50,12 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from archiver.cdx import INDEX_FILE, write_cdxj_index
 from archiver.warc import DEFAULT_MAX_BYTES, HttpExchange, RotatingWarcWriter, WarcInfo
 
 if TYPE_CHECKING:
     import ipaddress
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Self
 
     from scrapy import Request, Spider
@@ -50,14 +63,18 @@ if TYPE_CHECKING:
     from scrapy.http import Headers, Response
     from scrapy.statscollectors import StatsCollector
 
-    from archiver.warc import HeaderPair
+    from archiver.warc import HeaderPair, WrittenRecord
 
-__all__ = ["META_KEY", "WarcRecordingMiddleware"]
+__all__ = ["CRAWL_LOG_URI", "META_KEY", "WarcRecordingMiddleware"]
 
 META_KEY = "warc_record"
 """``request.meta`` key holding the provenance of the recorded response."""
 
 STATS_PREFIX = "archiver/warc"
+
+CRAWL_LOG_URI = "urn:blog-archiver:crawl-log"
+"""``WARC-Target-URI`` of the crawl-log ``metadata`` record. A ``urn:`` keeps its scheme
+in the SURT key of the index (``metadata://host/…`` would be keyed as a web host)."""
 
 # Crawl settings copied into each file's warcinfo record.
 _WARCINFO_SETTINGS = (
@@ -70,6 +87,17 @@ _WARCINFO_SETTINGS = (
     "DEPTH_LIMIT",
     "DOWNLOAD_MAXSIZE",
 )
+
+
+def _jsonable_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
+    """The stats JSON can hold: datetimes as ISO 8601, other non-JSON values left out."""
+    out: dict[str, Any] = {}
+    for key, value in stats.items():
+        if isinstance(value, datetime):
+            out[key] = value.isoformat()
+        elif value is None or isinstance(value, str | int | float | bool):
+            out[key] = value
+    return out
 
 
 def _header_pairs(headers: Headers) -> tuple[HeaderPair, ...]:
@@ -87,6 +115,8 @@ class WarcRecordingMiddleware:
     :param output_dir: parent folder used when the spider has no ``crawl_dir``.
     :param robots: warcinfo robots policy (``"obey"`` or ``"ignore"``).
     :param crawl_settings: settings recorded in warcinfo.
+    :param revisits: write repeated payloads as ``revisit`` records.
+    :param index: write ``index.cdxj`` in the crawl folder when the crawl ends.
     """
 
     def __init__(
@@ -99,6 +129,8 @@ class WarcRecordingMiddleware:
         output_dir: Path = Path("output"),
         robots: str = "obey",
         crawl_settings: Mapping[str, Any] | None = None,
+        revisits: bool = True,
+        index: bool = True,
     ) -> None:
         self.stats = stats
         self.prefix = prefix
@@ -107,6 +139,8 @@ class WarcRecordingMiddleware:
         self.output_dir = output_dir
         self.robots = robots
         self.crawl_settings = dict(crawl_settings or {})
+        self.revisits = revisits
+        self.index = index
         self.writer: RotatingWarcWriter | None = None
 
     @classmethod
@@ -123,6 +157,8 @@ class WarcRecordingMiddleware:
             output_dir=Path(settings.get("ARCHIVER_OUTPUT_DIR", "output")),
             robots="obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
             crawl_settings={name: settings.get(name) for name in _WARCINFO_SETTINGS},
+            revisits=settings.getbool("ARCHIVER_WARC_REVISITS", True),
+            index=settings.getbool("ARCHIVER_WARC_INDEX", True),
         )
         crawler.signals.connect(obj.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(obj.spider_closed, signal=signals.spider_closed)
@@ -140,13 +176,22 @@ class WarcRecordingMiddleware:
             settings=self.crawl_settings,
             robots=self.robots,
         )
-        self.writer = RotatingWarcWriter(directory, self.prefix, info, max_bytes=self.max_bytes)
+        self.writer = RotatingWarcWriter(
+            directory, self.prefix, info, max_bytes=self.max_bytes, revisits=self.revisits
+        )
 
-    def spider_closed(self, spider: Spider | None = None) -> None:
-        if self.writer is None:
+    def spider_closed(self, spider: Spider | None = None, reason: str = "") -> None:
+        writer = self.writer
+        if writer is None or writer.closed:
             return
-        self.writer.close()
+        log = {"finish_reason": reason, "stats": _jsonable_stats(self.stats.get_stats())}
+        payload = json.dumps(log, indent=1, sort_keys=True).encode()
+        self._count(lambda: writer.write_metadata(CRAWL_LOG_URI, "application/json", payload))
+        writer.close()
         self._update_file_stats()
+        if self.index and writer.finished_paths:
+            lines = write_cdxj_index(writer.finished_paths, writer.directory / INDEX_FILE)
+            self.stats.set_value(f"{STATS_PREFIX}/index_lines", lines)
 
     # -- downloader middleware
 
@@ -161,21 +206,24 @@ class WarcRecordingMiddleware:
             return response
         if self.writer is None:
             raise RuntimeError("WarcRecordingMiddleware used before spider_opened")
-        records_before = self.writer.records_written
-        bytes_before = self.writer.bytes_written
-        written = self.writer.write_exchange(self.exchange_from(request, response))
-        request.meta[META_KEY] = {
+        writer = self.writer
+        exchange = self.exchange_from(request, response)
+        written = self._count(lambda: writer.write_exchange(exchange))
+        provenance: dict[str, Any] = {
             "file": written.filename,
             "offset": written.offset,
             "length": written.length,
             "record_id": written.record_id,
+            "record_type": written.record_type,
         }
-        self.stats.inc_value(
-            f"{STATS_PREFIX}/records_written", self.writer.records_written - records_before
-        )
-        self.stats.inc_value(
-            f"{STATS_PREFIX}/bytes_written", self.writer.bytes_written - bytes_before
-        )
+        if written.refers_to is not None:
+            provenance["refers_to"] = {
+                "uri": written.refers_to.uri,
+                "date": written.refers_to.date,
+                "record_id": written.refers_to.record_id,
+            }
+            self.stats.inc_value(f"{STATS_PREFIX}/revisits_written")
+        request.meta[META_KEY] = provenance
         self._update_file_stats()
         return response
 
@@ -196,6 +244,20 @@ class WarcRecordingMiddleware:
             ip_address=str(ip) if ip is not None else None,
             truncated="disconnect" if "dataloss" in response.flags else None,
         )
+
+    def _count(self, write: Callable[[], WrittenRecord]) -> WrittenRecord:
+        """Run ``write`` and add the records and bytes it wrote to the stats."""
+        assert self.writer is not None  # noqa: S101 - callers checked
+        records_before = self.writer.records_written
+        bytes_before = self.writer.bytes_written
+        written = write()
+        self.stats.inc_value(
+            f"{STATS_PREFIX}/records_written", self.writer.records_written - records_before
+        )
+        self.stats.inc_value(
+            f"{STATS_PREFIX}/bytes_written", self.writer.bytes_written - bytes_before
+        )
+        return written
 
     def _update_file_stats(self) -> None:
         if self.writer is not None:

@@ -1,6 +1,7 @@
 """WARC records for HTTP exchanges, and a size-rotating WARC file writer.
 
-This is the only module that imports warcio. It knows nothing about Scrapy: callers
+This is the only module that writes with warcio (:mod:`archiver.verify` reads with it,
+:mod:`archiver.cdx` indexes with cdxj-indexer). It knows nothing about Scrapy: callers
 describe what went over the wire with :class:`HttpExchange` (plain values) and this
 module turns it into WARC records (:func:`build_exchange_records`) and writes them
 (:class:`RotatingWarcWriter`). Building is kept apart from writing, as in warcio
@@ -37,6 +38,18 @@ Format choices (the WARC files are the source of truth and must replay in pywb):
   information without the false claim.
 * **Truncation:** an exchange marked ``truncated`` gets ``WARC-Truncated`` on its
   response record (e.g. Scrapy's ``dataloss`` flag -> ``"disconnect"``).
+* **Revisits within a crawl:** a complete, non-empty ``200`` response whose payload
+  digest (sha1 of the body as stored, still content-encoded) equals that of a ``200``
+  response already written by the same :class:`RotatingWarcWriter` (any of its rotated
+  files) is written as a ``revisit`` record with the identical-payload-digest profile
+  (``http://netpreserve.org/warc/1.1/revisit/identical-payload-digest``, the URI of the
+  WARC 1.1 spec and of warcio; the 1.0 one for WARC/1.0): the same WARC and HTTP
+  headers, no body, plus ``WARC-Refers-To`` (the original's record id),
+  ``WARC-Refers-To-Target-URI`` and ``WARC-Refers-To-Date``. Its request record
+  follows as usual. Only ``digest -> (uri, date, record id)`` is kept in memory.
+* **Crawl log:** :meth:`RotatingWarcWriter.write_metadata` writes ``metadata`` records;
+  the middleware writes one ``urn:blog-archiver:crawl-log`` record (JSON stats and
+  finish reason) before closing, so the WARC alone tells how the crawl went.
 
 Limitations (documented, not fixed here):
 
@@ -54,12 +67,14 @@ Limitations (documented, not fixed here):
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import http
 import json
 import os
 import re
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from io import BytesIO
 from typing import IO, TYPE_CHECKING, Any
@@ -79,9 +94,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "REVISIT_PROFILE",
     "SOFTWARE",
     "WARC_VERSION",
     "HttpExchange",
+    "PayloadOrigin",
     "RotatingWarcWriter",
     "WarcInfo",
     "WrittenRecord",
@@ -89,6 +106,7 @@ __all__ = [
     "build_metadata_record",
     "build_warcinfo_record",
     "new_record_id",
+    "payload_digest",
     "reason_phrase",
     "sanitize_name",
 ]
@@ -99,6 +117,10 @@ DEFAULT_MAX_BYTES = 1_000_000_000
 WARC_FORMAT = "WARC File Format 1.1"
 WARC_CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 ORIG_TRANSFER_ENCODING = "X-Archive-Orig-Transfer-Encoding"
+REVISIT_PROFILE = {
+    "WARC/1.0": "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest",
+    "WARC/1.1": "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
+}[WARC_VERSION]
 
 HeaderPair = tuple[str | bytes, str | bytes]
 """One header as sent or received; repeated names are separate pairs."""
@@ -188,6 +210,18 @@ class WarcInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class PayloadOrigin:
+    """The first record of a payload: what a later ``revisit`` record refers to."""
+
+    uri: str
+    """``WARC-Target-URI`` of the original response."""
+    date: str
+    """``WARC-Date`` of the original response, as written."""
+    record_id: str
+    """``WARC-Record-ID`` of the original response."""
+
+
+@dataclass(frozen=True, slots=True)
 class WrittenRecord:
     """Where a record landed: enough for provenance and for a direct range read."""
 
@@ -199,6 +233,10 @@ class WrittenRecord:
     """Compressed length of the record's gzip member."""
     record_id: str
     """``WARC-Record-ID``, e.g. ``<urn:uuid:…>``."""
+    record_type: str = "response"
+    """``WARC-Type`` of the record: ``response``, ``revisit``, ``metadata``…"""
+    refers_to: PayloadOrigin | None = None
+    """For a ``revisit``: the response record holding the payload."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -207,6 +245,12 @@ class WrittenRecord:
 def new_record_id() -> str:
     """Return a fresh ``<urn:uuid:…>`` record id."""
     return str(StatusAndHeadersParser.make_warc_id())
+
+
+def payload_digest(body: bytes) -> str:
+    """Return the ``WARC-Payload-Digest`` value of ``body`` (``sha1:`` + base32, as warcio)."""
+    digest = hashlib.sha1(body, usedforsecurity=False).digest()
+    return "sha1:" + base64.b32encode(digest).decode("ascii")
 
 
 def reason_phrase(status: int) -> str:
@@ -296,12 +340,15 @@ def build_exchange_records(
     *,
     response_id: str | None = None,
     request_id: str | None = None,
+    revisit_of: PayloadOrigin | None = None,
 ) -> tuple[Any, Any]:
     """Build the ``(response, request)`` warcio records for one exchange.
 
     The request record carries ``WARC-Concurrent-To`` pointing at the response. Record
     ids are fresh uuids unless given (tests pin them, like warcio's
-    ``FixedTestRecordMixin``); ``WARC-Date`` is always ``exchange.fetched_at``.
+    ``FixedTestRecordMixin``); ``WARC-Date`` is always ``exchange.fetched_at``. With
+    ``revisit_of`` (the caller has checked that the payload digests are equal) the first
+    record is a ``revisit`` record referring to that response: HTTP headers, no body.
     """
     response_id = response_id or new_record_id()
     request_id = request_id or new_record_id()
@@ -321,22 +368,31 @@ def build_exchange_records(
         for name, value in _header_list(exchange.response_headers)
     ]
     status_line = f"{exchange.status} {_clean_value(reason)}".rstrip()
+    response_fields = [
+        ("WARC-Target-URI", target_uri),
+        ("WARC-Date", date),
+        ("WARC-IP-Address", exchange.ip_address or ""),
+        ("WARC-Protocol", warc_protocol),
+        ("WARC-Truncated", exchange.truncated or ""),
+    ]
+    body = exchange.response_body
+    record_type = "response"
+    if revisit_of is not None:
+        record_type, body = "revisit", b""
+        response_fields += [
+            ("WARC-Profile", REVISIT_PROFILE),
+            ("WARC-Refers-To", revisit_of.record_id),
+            ("WARC-Refers-To-Target-URI", revisit_of.uri),
+            ("WARC-Refers-To-Date", revisit_of.date),
+            ("WARC-Payload-Digest", payload_digest(exchange.response_body)),
+        ]
     response = builder.create_warc_record(
         target_uri,
-        "response",
-        payload=BytesIO(exchange.response_body),
-        length=len(exchange.response_body),
-        warc_headers=_warc_headers(
-            "response",
-            response_id,
-            [
-                ("WARC-Target-URI", target_uri),
-                ("WARC-Date", date),
-                ("WARC-IP-Address", exchange.ip_address or ""),
-                ("WARC-Protocol", warc_protocol),
-                ("WARC-Truncated", exchange.truncated or ""),
-            ],
-        ),
+        record_type,
+        payload=BytesIO(body),
+        length=len(body),
+        warc_content_type="application/http; msgtype=response",
+        warc_headers=_warc_headers(record_type, response_id, response_fields),
         http_headers=StatusAndHeaders(status_line, response_headers, protocol=protocol),
     )
 
@@ -436,7 +492,8 @@ class RotatingWarcWriter:
     finished: on rotation (after an exchange leaves the file larger than ``max_bytes``;
     an exchange's two records are never split) or on :meth:`close`. Every file starts
     with a ``warcinfo`` record. A file is opened lazily on the first write, so a crawl
-    that records nothing leaves no file.
+    that records nothing leaves no file. Identical ``200`` payloads after the first are
+    written as ``revisit`` records (see the module docstring) unless ``revisits`` is off.
 
     :param directory: where files go (created if missing).
     :param prefix: file name prefix; sanitized to ``[A-Za-z0-9._-]``.
@@ -445,6 +502,7 @@ class RotatingWarcWriter:
     :param hostname: host name used in file names and warcinfo (default: this host).
     :param clock: returns the current UTC time (file names, warcinfo/metadata dates).
     :param record_ids: returns fresh record ids (tests pin them).
+    :param revisits: write repeated payloads as ``revisit`` records.
     """
 
     def __init__(
@@ -457,6 +515,7 @@ class RotatingWarcWriter:
         hostname: str | None = None,
         clock: Callable[[], datetime] = _utcnow,
         record_ids: Callable[[], str] = new_record_id,
+        revisits: bool = True,
     ) -> None:
         if max_bytes <= 0:
             raise ValueError(f"max_bytes must be positive, got {max_bytes}")
@@ -475,8 +534,12 @@ class RotatingWarcWriter:
         self._warcinfo_id = ""
         self._finished: list[Path] = []
         self._closed = False
+        self.revisits = revisits
+        # payload digest -> first 200 response with it; across rotated files
+        self._origins: dict[str, PayloadOrigin] = {}
         self.records_written = 0
         self.bytes_written = 0
+        self.revisits_written = 0
 
     # -- public API
 
@@ -486,6 +549,11 @@ class RotatingWarcWriter:
         return list(self._finished)
 
     @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (no more records can be written)."""
+        return self._closed
+
+    @property
     def current_path(self) -> Path | None:
         """The ``.open`` path being written, if any."""
         return self._open_path(self._name) if self._file is not None else None
@@ -493,13 +561,38 @@ class RotatingWarcWriter:
     def write_exchange(self, exchange: HttpExchange) -> WrittenRecord:
         """Write the response and request records of ``exchange``.
 
-        :returns: where the response record was written.
+        A repeated ``200`` payload becomes a ``revisit`` record referring to the first.
+
+        :returns: where the response (or revisit) record was written.
         """
+        digest = ""
+        original = None
+        if (
+            self.revisits
+            and exchange.status == 200
+            and exchange.response_body
+            and not exchange.truncated
+        ):
+            digest = payload_digest(exchange.response_body)
+            original = self._origins.get(digest)
         response, request = build_exchange_records(
-            exchange, response_id=self._record_ids(), request_id=self._record_ids()
+            exchange,
+            response_id=self._record_ids(),
+            request_id=self._record_ids(),
+            revisit_of=original,
         )
-        located = self._write_records(response, request)
-        return located[0]
+        located = self._write_records(response, request)[0]
+        if original is not None:
+            self.revisits_written += 1
+            return replace(located, record_type="revisit", refers_to=original)
+        if digest:
+            headers = response.rec_headers
+            self._origins[digest] = PayloadOrigin(
+                uri=headers.get_header("WARC-Target-URI"),
+                date=headers.get_header("WARC-Date"),
+                record_id=located.record_id,
+            )
+        return located
 
     def write_metadata(
         self,
@@ -518,7 +611,7 @@ class RotatingWarcWriter:
             record_id=self._record_ids(),
             concurrent_to=concurrent_to,
         )
-        return self._write_records(record)[0]
+        return replace(self._write_records(record)[0], record_type="metadata")
 
     def close(self) -> None:
         """Finish the current file (rename it to its final name). Idempotent."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
+import json
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -15,7 +17,7 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.middlewares import META_KEY, WarcRecordingMiddleware
+from archiver.middlewares import CRAWL_LOG_URI, META_KEY, WarcRecordingMiddleware
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -122,15 +124,16 @@ def test_records_hand_made_exchanges(tmp_path: Path) -> None:
         assert mw.process_response(request, response) is response
     close_middleware(crawler, spider)
 
-    files = sorted(spider.crawl_dir.iterdir())
+    files = sorted(spider.crawl_dir.glob("*.warc.gz"))
     assert len(files) == 1
     assert files[0].name.startswith("blog-archiver-")
-    assert files[0].name.endswith(".warc.gz")
+    assert sorted(p.name for p in spider.crawl_dir.iterdir()) == [files[0].name, "index.cdxj"]
     records = read_warcs(spider.crawl_dir)
     assert records[0][0].rec_type == "warcinfo"
     assert b"operator: ops@example.org" in records[0][2]
     assert b"isPartOf: wordpress" in records[0][2]
-    assert [r.rec_type for r, _, _ in records[1:]] == ["response", "request"] * 4
+    assert [r.rec_type for r, _, _ in records[1:-1]] == ["response", "request"] * 4
+    assert records[-1][0].rec_type == "metadata"  # the crawl log
     by_url = responses(records)
 
     record, raw, decoded = by_url["https://blog.example/?p=123"]
@@ -165,6 +168,8 @@ def test_records_hand_made_exchanges(tmp_path: Path) -> None:
     # provenance for callbacks
     provenance = gz_response.meta[META_KEY]
     assert provenance["file"] == files[0].name
+    assert provenance["record_type"] == "response"
+    assert "refers_to" not in provenance
     assert provenance["record_id"] == by_url["https://blog.example/?p=123"][
         0
     ].rec_headers.get_header("WARC-Record-ID")
@@ -175,7 +180,8 @@ def test_records_hand_made_exchanges(tmp_path: Path) -> None:
 
     stats = crawler.stats
     assert stats is not None
-    assert stats.get_value("archiver/warc/records_written") == 9  # warcinfo + 4 pairs
+    # warcinfo + 4 pairs + crawl log
+    assert stats.get_value("archiver/warc/records_written") == 10
     assert stats.get_value("archiver/warc/files_written") == 1
     assert stats.get_value("archiver/warc/bytes_written") == files[0].stat().st_size
 
@@ -213,7 +219,9 @@ def test_cached_responses_are_skipped(tmp_path: Path) -> None:
     close_middleware(crawler, spider)
 
     assert META_KEY not in request.meta
-    assert list(tmp_path.iterdir()) == []
+    # nothing recorded but the crawl log, which says why
+    records = read_warcs(tmp_path)
+    assert [r.rec_type for r, _, _ in records] == ["warcinfo", "metadata"]
     assert crawler.stats is not None
     assert crawler.stats.get_value("archiver/warc/responses_skipped_cached") == 1
 
@@ -228,19 +236,128 @@ def test_default_directory_and_settings(tmp_path: Path) -> None:
     mw = open_middleware(crawler, spider)
     for n in range(3):
         request = Request(f"https://blog.example/{n}/")
-        mw.process_response(request, Response(request.url, body=b"z" * 500, request=request))
+        body = bytes([65 + n]) * 500
+        mw.process_response(request, Response(request.url, body=body, request=request))
     close_middleware(crawler, spider)
     close_middleware(crawler, spider)  # closing twice is harmless
 
-    files = sorted((tmp_path / "wordpress").iterdir())
-    assert len(files) == 3
+    files = sorted((tmp_path / "wordpress").glob("*.warc.gz"))
+    assert len(files) == 4  # one exchange each, then the crawl log in a fourth file
     assert all(f.name.startswith("my-crawl-.-x-") for f in files)
-    assert [f.name.split("-")[-2] for f in files] == ["00000", "00001", "00002"]
+    assert [f.name.split("-")[-2] for f in files] == ["00000", "00001", "00002", "00003"]
+    assert (tmp_path / "wordpress" / "index.cdxj").is_file()
     assert crawler.stats is not None
-    assert crawler.stats.get_value("archiver/warc/files_written") == 3
+    assert crawler.stats.get_value("archiver/warc/files_written") == 4
 
 
 def test_disabled_raises_not_configured() -> None:
     crawler = make_crawler(ARCHIVER_WARC_ENABLED=False)
     with pytest.raises(NotConfigured):
         build_from_crawler(WarcRecordingMiddleware, crawler)
+
+
+def _exchange(mw: WarcRecordingMiddleware, url: str, body: bytes, status: int = 200) -> Request:
+    request = Request(url)
+    mw.process_request(request)
+    mw.process_response(request, Response(url, status=status, body=body, request=request))
+    return request
+
+
+def test_identical_payload_becomes_revisit(tmp_path: Path) -> None:
+    crawler = make_crawler()
+    spider = FakeSpider(crawl_dir=tmp_path)
+    mw = open_middleware(crawler, spider)
+    first = _exchange(mw, "https://blog.example/wp-json/wp/v2/comments?post=1", b"[]")
+    again = _exchange(mw, "https://blog.example/wp-json/wp/v2/comments?post=2", b"[]")
+    missing = _exchange(mw, "https://blog.example/gone/", b"[]", status=404)
+    other = _exchange(mw, "https://blog.example/wp-json/wp/v2/comments?post=3", b"[{}]")
+    close_middleware(crawler, spider)
+
+    records = read_warcs(tmp_path)
+    types = [r.rec_type for r, _, _ in records]
+    assert types[:5] == ["warcinfo", "response", "request", "revisit", "request"]
+    assert types[5:] == ["response", "request", "response", "request", "metadata"]
+    original, revisit = records[1][0], records[3][0]
+    original_id = original.rec_headers.get_header("WARC-Record-ID")
+    assert revisit.rec_headers.get_header("WARC-Refers-To") == original_id
+    assert revisit.rec_headers.get_header("WARC-Refers-To-Target-URI") == first.url
+    assert revisit.rec_headers.get_header("WARC-Payload-Digest") == (
+        original.rec_headers.get_header("WARC-Payload-Digest")
+    )
+    assert records[3][1] == b""  # headers kept, no payload
+    assert revisit.http_headers.statusline == "200 OK"
+    revisit_id = revisit.rec_headers.get_header("WARC-Record-ID")
+    assert records[4][0].rec_headers.get_header("WARC-Concurrent-To") == revisit_id
+
+    # provenance points at the revisit record and notes the original
+    assert first.meta[META_KEY]["record_type"] == "response"
+    provenance = again.meta[META_KEY]
+    assert provenance["record_type"] == "revisit"
+    assert provenance["record_id"] == revisit_id
+    assert provenance["refers_to"] == {
+        "uri": first.url,
+        "date": original.rec_headers.get_header("WARC-Date"),
+        "record_id": original_id,
+    }
+    assert missing.meta[META_KEY]["record_type"] == "response"
+    assert other.meta[META_KEY]["record_type"] == "response"
+    assert crawler.stats is not None
+    assert crawler.stats.get_value("archiver/warc/revisits_written") == 1
+
+
+def test_revisits_can_be_turned_off(tmp_path: Path) -> None:
+    crawler = make_crawler(ARCHIVER_WARC_REVISITS=False)
+    spider = FakeSpider(crawl_dir=tmp_path)
+    mw = open_middleware(crawler, spider)
+    _exchange(mw, "https://blog.example/a/", b"same")
+    _exchange(mw, "https://blog.example/b/", b"same")
+    close_middleware(crawler, spider)
+    assert "revisit" not in [r.rec_type for r, _, _ in read_warcs(tmp_path)]
+
+
+def test_crawl_log_and_index_written_at_close(tmp_path: Path) -> None:
+    crawler = make_crawler()
+    spider = FakeSpider(crawl_dir=tmp_path)
+    mw = open_middleware(crawler, spider)
+    assert crawler.stats is not None
+    crawler.stats.set_value("test/when", datetime(2024, 1, 1, tzinfo=UTC))
+    crawler.stats.set_value("test/not_json", object())
+    for n in range(3):
+        _exchange(mw, f"https://blog.example/?p={n}", f"post {n}".encode())
+    close_middleware(crawler, spider)
+
+    records = read_warcs(tmp_path)
+    log, _, body = records[-1]
+    assert log.rec_type == "metadata"
+    assert log.rec_headers.get_header("WARC-Target-URI") == CRAWL_LOG_URI
+    assert log.rec_headers.get_header("Content-Type") == "application/json"
+    crawl_log = json.loads(body)
+    assert crawl_log["finish_reason"] == "finished"
+    assert crawl_log["stats"]["test/when"] == "2024-01-01T00:00:00+00:00"
+    assert crawl_log["stats"]["archiver/warc/records_written"] == 7
+    assert "test/not_json" not in crawl_log["stats"]
+
+    # the index is cdxj-indexer's, sorted, one line per response and the crawl log
+    lines = (tmp_path / "index.cdxj").read_text("utf-8").splitlines()
+    assert lines == sorted(lines)
+    assert crawler.stats.get_value("archiver/warc/index_lines") == len(lines) == 4
+    [warc] = tmp_path.glob("*.warc.gz")
+    with warc.open("rb") as stream:
+        iterator = ArchiveIterator(stream)
+        offsets = {
+            (r.rec_headers.get_header("WARC-Target-URI"), iterator.get_record_offset())
+            for r in iterator
+            if r.rec_type in ("response", "metadata")
+        }
+    entries = [json.loads(line.split(" ", 2)[2]) for line in lines]
+    assert {(e["url"], int(e["offset"])) for e in entries} == offsets
+    assert {e["filename"] for e in entries} == {warc.name}
+
+
+def test_index_can_be_turned_off(tmp_path: Path) -> None:
+    crawler = make_crawler(ARCHIVER_WARC_INDEX=False)
+    spider = FakeSpider(crawl_dir=tmp_path)
+    mw = open_middleware(crawler, spider)
+    _exchange(mw, "https://blog.example/a/", b"a")
+    close_middleware(crawler, spider)
+    assert not (tmp_path / "index.cdxj").exists()

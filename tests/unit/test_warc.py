@@ -16,11 +16,14 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
 from archiver.warc import (
+    REVISIT_PROFILE,
     WARC_VERSION,
     HttpExchange,
+    PayloadOrigin,
     RotatingWarcWriter,
     WarcInfo,
     build_exchange_records,
+    payload_digest,
     reason_phrase,
     sanitize_name,
 )
@@ -143,6 +146,54 @@ def test_exchange_records_match_golden_bytes() -> None:
         make_exchange(), response_id=RESPONSE_ID, request_id=REQUEST_ID
     )
     assert serialize(response, request) == GOLDEN_PAIR
+
+
+GOLDEN_REVISIT = (
+    b"WARC/1.1\r\n"
+    b"WARC-Type: revisit\r\n"
+    b"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\n"
+    b"WARC-Target-URI: http://blog.example:8080/?p=124\r\n"
+    b"WARC-Date: 2000-01-01T00:00:00Z\r\n"
+    b"WARC-IP-Address: 192.0.2.7\r\n"
+    b"WARC-Profile: http://netpreserve.org/warc/1.1/revisit/identical-payload-digest\r\n"
+    b"WARC-Refers-To: <urn:uuid:00000000-0000-0000-0000-000000000009>\r\n"
+    b"WARC-Refers-To-Target-URI: http://blog.example:8080/?p=123\r\n"
+    b"WARC-Refers-To-Date: 1999-12-31T23:59:59Z\r\n"
+    b"WARC-Payload-Digest: sha1:HCETNWHBDUVLEDXZ24QD4P4L43WEI42J\r\n"
+    b"WARC-Block-Digest: sha1:KJLQE62L2JMJCDEPO4QOB6N42XV6WHRI\r\n"
+    b"Content-Type: application/http; msgtype=response\r\n"
+    b"Content-Length: 152\r\n"
+    b"\r\n"
+    b"HTTP/1.1 200 OK\r\n"
+    b"Content-Type: text/html; charset=UTF-8\r\n"
+    b"Set-Cookie: a=1; Path=/\r\n"
+    b"Set-Cookie: b=2; Path=/\r\n"
+    b"X-Archive-Orig-Transfer-Encoding: chunked\r\n"
+    b"\r\n"
+    b"\r\n\r\n"
+)
+
+
+def test_revisit_record_matches_golden_bytes() -> None:
+    original = PayloadOrigin(
+        uri="http://blog.example:8080/?p=123",
+        date="1999-12-31T23:59:59Z",
+        record_id="<urn:uuid:00000000-0000-0000-0000-000000000009>",
+    )
+    revisit, request = build_exchange_records(
+        make_exchange(url="http://blog.example:8080/?p=124", status=200),
+        response_id=RESPONSE_ID,
+        request_id=REQUEST_ID,
+        revisit_of=original,
+    )
+    assert serialize(revisit) == GOLDEN_REVISIT
+    assert request.rec_headers.get_header("WARC-Concurrent-To") == RESPONSE_ID
+    assert REVISIT_PROFILE.endswith("/warc/1.1/revisit/identical-payload-digest")
+
+
+def test_payload_digest_is_warcios() -> None:
+    response, _ = build_exchange_records(make_exchange())
+    assert payload_digest(b"<p>gone</p>") == response.rec_headers.get_header("WARC-Payload-Digest")
 
 
 def test_status_line_uses_real_protocol_and_reason() -> None:
@@ -312,8 +363,9 @@ def test_file_is_open_while_writing_and_renamed_on_close(tmp_path: Path) -> None
 def test_rotation_never_splits_a_pair(tmp_path: Path) -> None:
     writer = make_writer(tmp_path, max_bytes=1500)
     urls = [f"https://blog.example/?p={n}" for n in range(8)]
-    for url in urls:
-        writer.write_exchange(make_exchange(url=url, status=200, response_body=b"x" * 400))
+    for n, url in enumerate(urls):
+        body = bytes([65 + n]) * 400  # distinct payloads: no revisit records
+        writer.write_exchange(make_exchange(url=url, status=200, response_body=body))
     writer.close()
 
     paths = writer.finished_paths
@@ -331,6 +383,104 @@ def test_rotation_never_splits_a_pair(tmp_path: Path) -> None:
         assert types == ["response", "request"] * (len(types) // 2)
         seen += [r.rec_headers.get_header("WARC-Target-URI") for r, _ in records[1::2]]
     assert seen == urls
+
+
+# --------------------------------------------------------------------------- revisits
+
+
+def test_identical_payload_is_written_as_revisit(tmp_path: Path) -> None:
+    with make_writer(tmp_path) as writer:
+        first = writer.write_exchange(make_exchange(url="https://blog.example/a/", status=200))
+        second = writer.write_exchange(make_exchange(url="https://blog.example/b/", status=200))
+        other = writer.write_exchange(
+            make_exchange(url="https://blog.example/c/", status=200, response_body=b"<p>new</p>")
+        )
+    [path] = writer.finished_paths
+    records = read_decoded(path)
+    assert [r.rec_type for r, _ in records] == [
+        "warcinfo",
+        "response",
+        "request",
+        "revisit",
+        "request",
+        "response",
+        "request",
+    ]
+    original, revisit = records[1][0], records[3][0]
+    assert (first.record_type, second.record_type, other.record_type) == (
+        "response",
+        "revisit",
+        "response",
+    )
+    assert second.refers_to == PayloadOrigin(
+        uri="https://blog.example/a/",
+        date="2000-01-01T00:00:00Z",
+        record_id=first.record_id,
+    )
+    assert revisit.rec_headers.get_header("WARC-Record-ID") == second.record_id
+    assert revisit.rec_headers.get_header("WARC-Refers-To") == first.record_id
+    assert revisit.rec_headers.get_header("WARC-Refers-To-Target-URI") == "https://blog.example/a/"
+    assert revisit.rec_headers.get_header("WARC-Refers-To-Date") == "2000-01-01T00:00:00Z"
+    assert revisit.rec_headers.get_header("WARC-Profile") == REVISIT_PROFILE
+    assert revisit.rec_headers.get_header("WARC-Payload-Digest") == (
+        original.rec_headers.get_header("WARC-Payload-Digest")
+    )
+    assert revisit.http_headers.get_header("Content-Type") == "text/html; charset=UTF-8"
+    assert records[3][1] == b""
+    assert writer.revisits_written == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"status": 404}, "not a 200"),
+        ({"truncated": "disconnect"}, "truncated"),
+        ({"response_body": b""}, "empty"),
+    ],
+)
+def test_no_revisit_for(tmp_path: Path, overrides: dict[str, Any], reason: str) -> None:
+    with make_writer(tmp_path) as writer:
+        for n in range(2):
+            exchange = make_exchange(url=f"https://blog.example/{n}/", **overrides)
+            written = writer.write_exchange(exchange)
+            assert written.record_type == "response", reason
+    assert writer.revisits_written == 0
+
+
+def test_revisit_across_rotated_files(tmp_path: Path) -> None:
+    writer = make_writer(tmp_path, max_bytes=600)
+    bodies = [b"same body " * 40, b"other body " * 40, b"same body " * 40]
+    written = [
+        writer.write_exchange(
+            make_exchange(url=f"https://blog.example/{n}/", status=200, response_body=body)
+        )
+        for n, body in enumerate(bodies)
+    ]
+    writer.close()
+    paths = writer.finished_paths
+    assert len(paths) == 3
+    assert [w.record_type for w in written] == ["response", "response", "revisit"]
+    assert written[2].filename == paths[2].name
+    assert written[2].refers_to is not None
+    assert written[2].refers_to.record_id == written[0].record_id
+    revisit = next(r for r, _ in read_decoded(paths[2]) if r.rec_type == "revisit")
+    assert revisit.rec_headers.get_header("WARC-Refers-To") == written[0].record_id
+    for path in paths:
+        check = subprocess.run(
+            [sys.executable, "-m", "warcio.cli", "check", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_revisits_off(tmp_path: Path) -> None:
+    writer = RotatingWarcWriter(tmp_path, "test", WarcInfo(crawl_name="t"), revisits=False)
+    with writer:
+        for n in range(2):
+            exchange = make_exchange(url=f"https://blog.example/{n}/", status=200)
+            assert writer.write_exchange(exchange).record_type == "response"
 
 
 # --------------------------------------------------------------------------- external tools
