@@ -15,6 +15,7 @@ NEWSPIDER_MODULE = "spiders"
 # --- where files go ---------------------------------------------------------------------
 # Each crawl writes output/<site>/<UTC timestamp>/ (see archiver.layout).
 ARCHIVER_OUTPUT_DIR = "output"
+ARCHIVER_CRAWL_DIR = ""  # an explicit folder for this crawl (rebuilds use it)
 ARCHIVER_WARC_ENABLED = True
 ARCHIVER_WARC_MAX_BYTES = 1_000_000_000  # rotate WARC files at about 1 GB
 ARCHIVER_WARC_PREFIX = "blog-archiver"
@@ -73,6 +74,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "archiver.summary.CrawlSummaryExtension": 500,
+    "archiver.jsonl.SortedRecordsExtension": 510,
 }
 
 LOG_LEVEL = "INFO"

@@ -60,8 +60,12 @@ class WordPressSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        root = Path(crawler.settings.get("ARCHIVER_OUTPUT_DIR", "output")).resolve()
-        spider.crawl_dir = new_crawl_dir(root, spider.url, datetime.now(UTC))
+        explicit = crawler.settings.get("ARCHIVER_CRAWL_DIR")
+        if explicit:  # a rebuild from the WARC names its folder
+            spider.crawl_dir = Path(explicit).resolve()
+        else:
+            root = Path(crawler.settings.get("ARCHIVER_OUTPUT_DIR", "output")).resolve()
+            spider.crawl_dir = new_crawl_dir(root, spider.url, datetime.now(UTC))
         return spider
 
     async def start(self) -> AsyncIterator[Any]:

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import json
+
+from archiver.jsonl import comment_sort_key, post_sort_key, sort_jsonl
+
+
+def test_sorting_is_stable_by_id_and_keeps_every_byte_of_each_line(tmp_path):
+    path = tmp_path / "comments.jsonl"
+    lines = [
+        json.dumps({"id": 30, "post_id": 2, "text": "é"}, ensure_ascii=False),
+        json.dumps({"id": 4, "post_id": 2}),
+        json.dumps({"id": 12, "post_id": 1}),
+    ]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    assert sort_jsonl(path, comment_sort_key) == 3
+    assert path.read_text("utf-8").splitlines() == [lines[1], lines[2], lines[0]]
+    assert not list(tmp_path.glob("*.sorting"))
+
+
+def test_posts_without_an_id_go_last_in_url_order(tmp_path):
+    path = tmp_path / "posts.jsonl"
+    records = [{"id": None, "url": "b"}, {"id": 7, "url": "z"}, {"id": None, "url": "a"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    sort_jsonl(path, post_sort_key)
+    assert [json.loads(line)["url"] for line in path.read_text().splitlines()] == ["z", "a", "b"]
