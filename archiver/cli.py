@@ -3,6 +3,10 @@
 ``archiver crawl URL`` archives a blog (the same as ``scrapy crawl wordpress -a url=URL``
 from the project folder). With no URL it starts the local test WordPress
 (``tests/wordpress/wp.sh``) and archives that, as a demonstration.
+
+``archiver verify CRAWL_DIR|WARC...`` checks a crawl's WARC files (structure, digests,
+request/response pairing, revisits, ``index.cdxj``): one line per defect, then a
+summary; exit status 0 when sound, 1 on any defect, 2 on a usage error.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,9 +40,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="NAME=VALUE",
         help="a Scrapy or ARCHIVER_ setting for this run (repeatable)",
     )
+    verify = commands.add_parser("verify", help="check a crawl's WARC files and index")
+    verify.add_argument(
+        "paths", nargs="+", metavar="PATH", help="a crawl folder, or WARC files (.warc.gz)"
+    )
     args = parser.parse_args(argv)
     if args.command == "crawl":
         return crawl_command(args.url, args.output, args.set)
+    if args.command == "verify":
+        return verify_command([Path(path) for path in args.paths])
     return 2  # pragma: no cover - argparse enforces the choices
 
 
@@ -71,6 +82,29 @@ def crawl_command(url: str | None, output: str | None, overrides: list[str]) -> 
     summary = json.loads(summary_path.read_text("utf-8"))
     print(f"summary: {summary_path}")
     return 0 if summary.get("complete") else 1
+
+
+def verify_command(paths: list[Path]) -> int:
+    """Check WARC files and crawl folders; print each defect, then a summary line."""
+    from archiver.verify import WARC_SUFFIXES, WarcVerifier
+
+    for path in paths:
+        if not path.is_dir() and not (path.is_file() and path.name.endswith(WARC_SUFFIXES)):
+            print(f"archiver verify: not a crawl folder or WARC file: {path}", file=sys.stderr)
+            return 2
+    verifier = WarcVerifier(paths)
+    defects = verifier.run()
+    for defect in defects:
+        print(defect)
+    types = Counter(record.type for record in verifier.records.values())
+    index = f", {verifier.index_lines} index lines" if verifier.index_lines else ""
+    print(
+        f"{'DEFECTS' if defects else 'OK'}: {len(verifier.files)} WARC files, "
+        f"{len(verifier.records)} records ({types['response']} responses, "
+        f"{types['revisit']} revisits, {types['request']} requests){index}, "
+        f"{len(defects)} defects"
+    )
+    return 1 if defects else 0
 
 
 def start_test_wordpress() -> str:
