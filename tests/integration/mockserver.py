@@ -188,6 +188,7 @@ class Handler(BaseHTTPRequestHandler):
                 "method": self.command,
                 "request_line": self.requestline,
                 "path": self.path,
+                "url": site.base.rstrip("/") + self.path,
                 "request_headers": list(self.headers.items()),
                 "status_line": status_line,
                 "headers": sent_headers,
