@@ -28,6 +28,8 @@ $out = array(
         'name'      => get_bloginfo('name'),
         'rest_root' => rest_url(),
     ),
+    // Site modes set by `wp.sh mode` (mu-plugins/blog-archiver-test-modes.php).
+    'modes'     => function_exists('ba_test_modes_active') ? ba_test_modes_active() : array(),
     'posts'     => array(),
     'comments'  => array(),
     'forbidden' => array(),

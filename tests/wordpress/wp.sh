@@ -9,6 +9,7 @@
 #   wp.sh url          print the URL
 #   wp.sh groundtruth  print the ground-truth JSON
 #   wp.sh php 'code'   run PHP code inside the loaded WordPress
+#   wp.sh mode NAME[,NAME...]|none   set the site modes (see README.md) ; prints them
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,6 +26,7 @@ DB_USER="wp"
 DB_PASS="wp-test-password"
 WPROOT="/usr/share/wordpress"
 WPCONTENT="/var/lib/wordpress/wp-content"
+MU_PLUGIN="blog-archiver-test-modes"
 
 DATADIR="$STATE/mysql"
 SOCK="$STATE/mysqld.sock"
@@ -83,6 +85,21 @@ ensure_themes() {
         if [ ! -e "$WPCONTENT/themes/$t" ] && [ -d "$WPROOT/wp-content/themes/$t" ]; then
             ln -s "$WPROOT/wp-content/themes/$t" "$WPCONTENT/themes/$t"
         fi
+    done
+}
+
+# Install the test-modes must-use plugin (a file and its folder) into
+# WP_CONTENT_DIR/mu-plugins. That folder is shared by every instance, and the
+# plugin does nothing until `wp.sh mode` sets an option, so this is safe while
+# other instances serve. Each file is replaced by rename, never rewritten in place.
+install_mu_plugin() {
+    local src="$HERE/mu-plugins" dst="$WPCONTENT/mu-plugins" f rel
+    mkdir -p "$dst/$MU_PLUGIN"
+    for f in "$src/$MU_PLUGIN"/*.php "$src/$MU_PLUGIN.php"; do
+        rel="${f#"$src"/}"
+        cmp -s "$f" "$dst/$rel" 2>/dev/null && continue
+        install -m 0644 "$f" "$dst/.$MU_PLUGIN.tmp"
+        mv -f "$dst/.$MU_PLUGIN.tmp" "$dst/$rel"
     done
 }
 
@@ -431,12 +448,14 @@ with_lock() {
 cmd_start() {
     # Fast path: already up and seeded with the current seed.
     if apache_alive && db_alive && [ "$(cat "$STATE/seeded-hash" 2>/dev/null || true)" = "$(seed_hash)" ] && http_ok; then
+        install_mu_plugin
         echo "$URL" >&3
         return 0
     fi
     with_lock || die "another wp.sh holds $STATE/lock"
     ensure_packages
     ensure_themes
+    install_mu_plugin
     write_wp_config
     write_apache_config
     start_db
@@ -459,6 +478,7 @@ cmd_reset() {
         cmd_start >/dev/null 3>/dev/null
     fi
     with_lock || die "another wp.sh holds $STATE/lock"
+    install_mu_plugin
     write_wp_config
     local h
     h="$(seed_hash)"
@@ -493,8 +513,14 @@ case "${1:-}" in
         db_alive || die "not running (run: $0 start)"
         "${PHP[@]}" "$HERE/eval.php" "$2" >&3
         ;;
+    mode)
+        [ $# -ge 2 ] || die "usage: $0 mode NAME[,NAME...]|none  (names: see README.md)"
+        db_alive || die "not running (run: $0 start)"
+        install_mu_plugin
+        "${PHP[@]}" "$HERE/modes.php" "$2" >&3
+        ;;
     *)
-        echo "usage: $0 {start|reset|stop|status|url|groundtruth|php '<code>'}" >&2
+        echo "usage: $0 {start|reset|stop|status|url|groundtruth|php '<code>'|mode NAME[,NAME...]|none}" >&2
         exit 2
         ;;
 esac
