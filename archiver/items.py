@@ -6,9 +6,19 @@ Field order here is the key order in the JSONL files, so keep it stable; bump
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from importlib.resources import files
+from typing import Any
 
 SCHEMA_VERSION = 1
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The published JSON Schema of ``"post"`` or ``"comment"`` records."""
+    text = files("archiver").joinpath("schemas", f"{kind}.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 @dataclass(slots=True)

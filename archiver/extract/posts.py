@@ -241,5 +241,5 @@ def _is_filled(value: object) -> bool:
 
 
 def _filled_fields(post: Post) -> list[str]:
-    skip = {"field_sources", "provenance", "schema_version", "id"}
+    skip = {"field_sources", "provenance", "schema_version"}
     return [n for n in Post.__dataclass_fields__ if n not in skip and _is_filled(getattr(post, n))]

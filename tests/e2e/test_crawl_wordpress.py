@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import lxml.html
 import pytest
+from jsonschema import Draft202012Validator
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.items import json_schema
 from tests.conftest import ROOT, wp
 
 if TYPE_CHECKING:
@@ -291,7 +293,7 @@ def test_warc_files_hold_every_exchange_and_pass_warcio_check(crawl):
                 uri = record.rec_headers.get_header("WARC-Target-URI")
                 if index == 0:
                     first_types.append(record.rec_type)
-                if record.rec_type == "response":
+                if record.rec_type in {"response", "revisit"}:  # revisit: identical payload
                     responses[uri] += 1
                 elif record.rec_type == "request":
                     requests[uri] += 1
@@ -322,6 +324,14 @@ def test_responses_are_stored_as_sent(crawl):
                     raw = record.raw_stream.read()
                     assert gzip.decompress(raw)
     assert encodings["gzip"] > 0
+
+
+def test_every_record_matches_the_published_json_schema(crawl):
+    for kind, records in (("post", crawl["posts"]), ("comment", crawl["comments"])):
+        validator = Draft202012Validator(json_schema(kind))
+        for record in records:
+            errors = [error.message for error in validator.iter_errors(record)]
+            assert errors == [], (kind, record["id"], errors)
 
 
 def test_summary_reports_a_complete_crawl(crawl, ground_truth):
