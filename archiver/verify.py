@@ -1,14 +1,13 @@
 """``archiver verify``: check a crawl's WARC files with warcio, as an archivist would.
 
 For each WARC file: it parses with warcio's ``ArchiveIterator``; block and payload
-digests hold (the checks of ``warcio check``); no record is cut short (a truncated last
-record passes ``warcio check``, so this is checked too); the first record is ``warcinfo``; record
-ids are unique; every ``response``/``revisit`` has a ``request`` linked by
-``WARC-Concurrent-To`` (either way) with the same ``WARC-Target-URI``; every
-``revisit`` refers to a record present in the files checked, with the same payload
-digest. For a crawl folder, also: no ``*.open`` file is left, and when ``index.cdxj``
-exists, each of its lines points at a record (file, offset, URL) and every
-response/revisit record has a line.
+digests hold (the checks of ``warcio check``); no record is cut short (``warcio check``
+stops silently at a truncated last record); the first record is ``warcinfo``; record ids
+are unique; every ``response``/``revisit`` has a ``request`` linked by
+``WARC-Concurrent-To`` (either way) with the same ``WARC-Target-URI``; every ``revisit``
+refers to a record in the files checked, with the same payload digest. For a crawl
+folder, also: no ``*.open`` file is left, and when ``index.cdxj`` exists, each line
+points at a record (file, offset, URL) and every response/revisit record has a line.
 """
 
 from __future__ import annotations
