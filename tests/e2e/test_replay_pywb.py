@@ -1,0 +1,265 @@
+"""End to end: the crawl's WARC files replay in a real pywb (issue 4, "Tests").
+
+Crawl the test WordPress, build a pywb collection from the WARC files (``wb-manager init``
+and ``add``), start ``wayback`` on 127.0.0.1 and fetch archived URLs in identity mode
+(``/<coll>/id_/<url>``: the archived body, no rewriting).
+
+pywb pins ``pyOpenSSL<26.2`` (the project has a newer one through Scrapy) and depends on
+``brotlipy``, whose ``brotli`` module would replace the ``Brotli`` package Scrapy decodes
+``br`` with, so it cannot share the project's virtualenv: the ``pywb`` fixture installs it
+once into ``tests/.cache/pywb-venv`` (git-ignored by the ``.gitignore`` it writes there).
+
+The test WordPress is shared with other test runs: this module only ever runs
+``wp.sh start`` (no reset, no theme switch).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+import lxml.html
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.conftest import ROOT, wp
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+pytestmark = pytest.mark.e2e
+
+PYWB_REQUIREMENT = "pywb>=2.10,<2.11"
+CACHE = ROOT / "tests" / ".cache"
+PYWB_VENV = CACHE / "pywb-venv"
+COLLECTION = "blog"
+SEED_TITLE = "Further thoughts on ‘Her’ by Spike Jonze"
+SEED_COMMENTS = 6
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A running pywb serving one collection made of a crawl's WARC files."""
+
+    base: str
+    crawl_dir: Path
+
+    def url(self, archived_url: str, modifier: str = "id_") -> str:
+        return f"{self.base}{COLLECTION}/{modifier}/{archived_url}"
+
+
+def fetch(url: str, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+    """GET ``url`` without asking for compression (urllib sends no Accept-Encoding)."""
+    request = urllib.request.Request(url, headers={"User-Agent": "blog-archiver tests"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers.items()), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers.items()), error.read()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def pywb_bin() -> Path:
+    """``bin/`` of a virtualenv holding pywb, created on first use (about 15 s)."""
+    CACHE.mkdir(exist_ok=True)
+    (CACHE / ".gitignore").write_text("# created by tests/e2e/test_replay_pywb.py\n*\n")
+    bin_dir = PYWB_VENV / "bin"
+    marker = PYWB_VENV / "blog-archiver-requirement.txt"
+    with (CACHE / "pywb-venv.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another test run may be installing it
+        if not (marker.exists() and marker.read_text() == PYWB_REQUIREMENT):
+            shutil.rmtree(PYWB_VENV, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "venv", str(PYWB_VENV)], check=True)
+            subprocess.run(
+                [str(bin_dir / "python"), "-m", "pip", "install", "-q", PYWB_REQUIREMENT],
+                check=True,
+                timeout=900,
+            )
+            marker.write_text(PYWB_REQUIREMENT)
+    return bin_dir
+
+
+@pytest.fixture(scope="module")
+def live_wordpress() -> str:
+    """The shared test WordPress, started if needed (never reset here)."""
+    return wp("start").strip().splitlines()[-1].rstrip("/") + "/"
+
+
+@pytest.fixture(scope="module")
+def crawl_dir(live_wordpress: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One crawl, as tests/e2e/test_crawl_wordpress.py runs it (AutoThrottle off: the
+    site is local and the test should stay well under a minute)."""
+    output = tmp_path_factory.mktemp("replay-output")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "wordpress",
+            "-a",
+            f"url={live_wordpress}",
+            "-s",
+            f"ARCHIVER_OUTPUT_DIR={output}",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    (found,) = [p for p in output.glob("*/*") if p.is_dir()]
+    return found
+
+
+@pytest.fixture(scope="module")
+def replay(
+    pywb_bin: Path, crawl_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Replay]:
+    """pywb (``wayback``) on 127.0.0.1 serving the crawl's WARC files; stopped afterwards."""
+    root = tmp_path_factory.mktemp("pywb")
+    warcs = sorted(crawl_dir.glob("*.warc.gz"))
+    assert warcs
+    manager = str(pywb_bin / "wb-manager")
+    subprocess.run([manager, "init", COLLECTION], cwd=root, check=True, capture_output=True)
+    subprocess.run(
+        [manager, "add", COLLECTION, *map(str, warcs)], cwd=root, check=True, capture_output=True
+    )
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    with (root / "wayback.log").open("wb") as log:
+        process = subprocess.Popen(
+            [str(pywb_bin / "wayback"), "-p", str(port), "-b", "127.0.0.1", "-d", str(root)],
+            cwd=root,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if fetch(base, timeout=2)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    "pywb did not start: " + (root / "wayback.log").read_text("utf-8")[-3000:]
+                )
+            time.sleep(0.2)
+        yield Replay(base=base, crawl_dir=crawl_dir)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+
+
+def _seed_post(crawl_dir: Path) -> dict[str, Any]:
+    (post,) = [p for p in _jsonl(crawl_dir / "posts.jsonl") if p["title"] == SEED_TITLE]
+    return post
+
+
+def _attributes(html: bytes, xpath: str) -> list[str]:
+    return [str(value) for value in cast("list[str]", lxml.html.fromstring(html).xpath(xpath))]
+
+
+def _theme(html: bytes) -> set[str]:
+    """The theme(s) whose assets the page loads."""
+    refs = _attributes(html, "//link/@href | //script/@src")
+    marker = "/wp-content/themes/"
+    return {ref.split(marker, 1)[1].split("/", 1)[0] for ref in refs if marker in ref}
+
+
+def _live_under_theme(url: str, themes: set[str]) -> bytes:
+    """The live page; waits (30 s at most) while another test run has switched the shared
+    WordPress to another theme, since only the page under the archived theme can match."""
+    deadline = time.monotonic() + 30
+    while True:
+        status, _, body = fetch(url)
+        assert status == 200, url
+        if _theme(body) == themes or time.monotonic() > deadline:
+            return body
+        time.sleep(1)
+
+
+def test_seed_post_replays_byte_for_byte(replay):
+    post = _seed_post(replay.crawl_dir)
+    status, headers, replayed = fetch(replay.url(post["url"]))
+    assert status == 200, replayed[:500]
+    assert headers.get("Memento-Datetime")
+    live = _live_under_theme(post["url"], _theme(replayed))
+    assert replayed == live
+
+
+def test_seed_post_comments_are_in_the_replayed_page(replay):
+    post = _seed_post(replay.crawl_dir)
+    comments = [
+        c for c in _jsonl(replay.crawl_dir / "comments.jsonl") if c["post_id"] == post["id"]
+    ]
+    assert len(comments) == SEED_COMMENTS
+    _, _, replayed = fetch(replay.url(post["url"]))
+    ids = _attributes(replayed, "//*/@id")
+    shown = {int(i.rsplit("-", 1)[1]) for i in ids if _is_comment_id(i)}
+    assert shown == {c["id"] for c in comments}
+    texts = lxml.html.fromstring(replayed).itertext()
+    text = " ".join("".join(str(t) for t in texts).split())
+    for comment in comments:
+        assert " ".join(comment["content_text"].split()) in text, comment["id"]
+
+
+def _is_comment_id(value: str) -> bool:
+    prefix, _, number = value.rpartition("-")
+    return prefix == "comment" and number.isdigit()
+
+
+def _archived_responses(crawl_dir: Path) -> dict[str, bytes]:
+    """Target URI -> decoded payload of every response record of the crawl."""
+    bodies = {}
+    for warc in sorted(crawl_dir.glob("*.warc.gz")):
+        with warc.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type == "response":
+                    uri = record.rec_headers.get_header("WARC-Target-URI")
+                    bodies[uri] = record.content_stream().read()
+    return bodies
+
+
+def test_rest_url_with_a_query_string_replays(replay):
+    archived = _archived_responses(replay.crawl_dir)
+    listing = sorted(u for u in archived if "/wp-json/wp/v2/posts?" in u and "page=1&" in u)
+    assert listing, "no REST listing in the WARC"
+    url = listing[0]
+    assert "per_page=100&page=1&" in url
+    status, headers, replayed = fetch(replay.url(url))
+    assert status == 200, replayed[:500]
+    assert headers.get("Content-Type", "").startswith("application/json")
+    assert replayed == archived[url]
+    seed = _seed_post(replay.crawl_dir)
+    assert seed["id"] in {obj["id"] for obj in json.loads(replayed)}
