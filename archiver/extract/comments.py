@@ -38,7 +38,8 @@ def comment_page_urls(url: str, page: HtmlElement) -> list[str]:
     base = urldefrag(url)[0]
     thread = _thread_key(base)
     found: list[str] = []
-    for href in page.xpath("//a/@href"):
+    hrefs = [href for xpath in sel.COMMENT_PAGINATION_HREF_XPATHS for href in page.xpath(xpath)]
+    for href in hrefs:
         absolute = urldefrag(urljoin(base, str(href)))[0]
         if (
             sel.COMMENT_PAGE_LINK.search(absolute)
@@ -99,7 +100,9 @@ def _comment_from_item(
     )
     author = _author(item, kind)
     content_html = ""
-    content = _own_element(item, sel.COMMENT_CONTENT_XPATHS)
+    # Classic themes show a ping as "Pingback: <link>" only: that is the author, not text.
+    xpaths = sel.COMMENT_CONTENT_XPATHS if kind == "comment" else sel.PING_CONTENT_XPATHS
+    content = _own_element(item, xpaths)
     if content is not None:
         content_html = inner_html(content)
     body = clean_body(content_html, url)

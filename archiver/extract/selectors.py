@@ -96,6 +96,7 @@ COMMENT_CONTENT_XPATHS = (
     f".//*[{has_class('comment-text')}]",
     f".//*[{has_class('comment-body')}]",
 )
+PING_CONTENT_XPATHS = COMMENT_CONTENT_XPATHS[:3]  # not .comment-body: the label and link
 COMMENT_AUTHOR_XPATHS = (
     f".//*[{has_class('comment-author')}]//*[{has_class('fn')}]",
     f".//*[{has_class('wp-block-comment-author-name')}]",
@@ -134,6 +135,16 @@ EXTERNAL_COMMENTS_XPATHS = {
 }
 # Pages of a paginated comment thread (pretty and plain permalinks).
 COMMENT_PAGE_LINK = re.compile(r"(/comment-page-\d+/?|[?&]cpage=\d+)")
+# Only the thread's pagination is followed: block themes also point every comment's date
+# and the comments heading at ".../comment-page-1/", a copy of the page already fetched.
+COMMENT_PAGINATION_HREF_XPATHS = (
+    f"//a[{has_class('page-numbers')}]/@href",
+    f"//*[{has_class('wp-block-comments-pagination')}]//a/@href",
+    f"//a[{has_class('wp-block-comments-pagination-previous')}]/@href",
+    f"//a[{has_class('wp-block-comments-pagination-next')}]/@href",
+    f"//*[{has_class('comment-navigation')} or {has_class('comments-pagination')}]//a/@href",
+    "//*[@id='comment-nav-above' or @id='comment-nav-below']//a/@href",
+)
 
 # --- discovery ------------------------------------------------------------------------
 

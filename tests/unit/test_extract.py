@@ -191,3 +191,19 @@ def test_core_sitemap_index_and_page_sitemap():
     )
     assert kind == "urlset"
     assert any(loc.endswith("/about/team/") for loc in locations)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_single_page_threads_lead_to_no_more_comment_pages(theme):
+    """Block themes link each comment's date to ".../comment-page-1/": not a new page."""
+    url, page, _ = _page(theme, "seed-post")
+    assert comment_page_urls(url, page) == []
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_ping_never_holds_the_themes_label_as_its_text(theme):
+    url, page, truth = _page(theme, "pingback-post")
+    for comment in extract_comments_from_html(url, page, post_id=truth["post"]["id"]):
+        if comment.type != "comment":
+            assert "Pingback:" not in comment.content_text
+            assert comment.author.name not in comment.content_text
