@@ -24,6 +24,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -34,7 +35,8 @@ from warcio.archiveiterator import ArchiveIterator
 from tests.conftest import ROOT, wp
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping, Sequence
+    from email.message import Message
     from pathlib import Path
 
 pytestmark = pytest.mark.e2e
@@ -54,19 +56,32 @@ class Replay:
     base: str
     crawl_dir: Path
 
-    def url(self, archived_url: str, modifier: str = "id_") -> str:
-        return f"{self.base}{COLLECTION}/{modifier}/{archived_url}"
+    def url(self, archived_url: str) -> str:
+        return replay_url(self.base, archived_url)
 
 
-def fetch(url: str, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
-    """GET ``url`` without asking for compression (urllib sends no Accept-Encoding)."""
-    request = urllib.request.Request(url, headers={"User-Agent": "blog-archiver tests"})
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a 3xx is returned as it is (urllib raises it as HTTPError)
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def fetch(
+    url: str, *, timeout: float = 30, headers: Mapping[str, str] | None = None
+) -> tuple[int, Message, bytes]:
+    """GET ``url``, redirects not followed, no compression unless ``headers`` ask for it
+    (urllib sends no Accept-Encoding)."""
+    request = urllib.request.Request(
+        url, headers={"User-Agent": "blog-archiver tests", **(headers or {})}
+    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, dict(response.headers.items()), response.read()
+        with _OPENER.open(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         with error:
-            return error.code, dict(error.headers.items()), error.read()
+            return error.code, error.headers, error.read()
 
 
 def _free_port() -> int:
@@ -132,24 +147,22 @@ def crawl_dir(live_wordpress: str, tmp_path_factory: pytest.TempPathFactory) -> 
     return found
 
 
-@pytest.fixture(scope="module")
-def replay(
-    pywb_bin: Path, crawl_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Replay]:
-    """pywb (``wayback``) on 127.0.0.1 serving the crawl's WARC files; stopped afterwards."""
-    root = tmp_path_factory.mktemp("pywb")
-    warcs = sorted(crawl_dir.glob("*.warc.gz"))
+@contextmanager
+def pywb_serving(bin_dir: Path, warcs: Sequence[Path], root: Path) -> Iterator[str]:
+    """Run pywb (``wayback``) on 127.0.0.1 in ``root`` with one collection, ``COLLECTION``,
+    made of ``warcs``; yield its base URL and stop it afterwards."""
     assert warcs
-    manager = str(pywb_bin / "wb-manager")
+    manager = str(bin_dir / "wb-manager")
     subprocess.run([manager, "init", COLLECTION], cwd=root, check=True, capture_output=True)
     subprocess.run(
         [manager, "add", COLLECTION, *map(str, warcs)], cwd=root, check=True, capture_output=True
     )
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
-    with (root / "wayback.log").open("wb") as log:
+    log_path = root / "wayback.log"
+    with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(pywb_bin / "wayback"), "-p", str(port), "-b", "127.0.0.1", "-d", str(root)],
+            [str(bin_dir / "wayback"), "-p", str(port), "-b", "127.0.0.1", "-d", str(root)],
             cwd=root,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -163,11 +176,9 @@ def replay(
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    "pywb did not start: " + (root / "wayback.log").read_text("utf-8")[-3000:]
-                )
+                raise RuntimeError(f"pywb did not start: {log_path.read_text('utf-8')[-3000:]}")
             time.sleep(0.2)
-        yield Replay(base=base, crawl_dir=crawl_dir)
+        yield base
     finally:
         process.terminate()
         try:
@@ -175,6 +186,21 @@ def replay(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def replay_url(base: str, archived_url: str, modifier: str = "id_") -> str:
+    """pywb URL of ``archived_url`` in ``COLLECTION`` (``id_``: the archived bytes)."""
+    return f"{base}{COLLECTION}/{modifier}/{archived_url}"
+
+
+@pytest.fixture(scope="module")
+def replay(
+    pywb_bin: Path, crawl_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Replay]:
+    """pywb serving the crawl's WARC files."""
+    warcs = sorted(crawl_dir.glob("*.warc.gz"))
+    with pywb_serving(pywb_bin, warcs, tmp_path_factory.mktemp("pywb")) as base:
+        yield Replay(base=base, crawl_dir=crawl_dir)
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
