@@ -7,6 +7,10 @@ from the project folder). With no URL it starts the local test WordPress
 ``archiver verify CRAWL_DIR|WARC...`` checks a crawl's WARC files (structure, digests,
 request/response pairing, revisits, ``index.cdxj``): one line per defect, then a
 summary; exit status 0 when sound, 1 on any defect, 2 on a usage error.
+
+``archiver extract CRAWL_DIR|WARC...`` rebuilds ``posts.jsonl`` and ``comments.jsonl``
+from the WARC files alone, offline, by running the crawl's own code against them
+(:mod:`archiver.rebuild`); the result equals the crawl's JSONL byte for byte.
 """
 
 from __future__ import annotations
@@ -44,9 +48,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     verify.add_argument(
         "paths", nargs="+", metavar="PATH", help="a crawl folder, or WARC files (.warc.gz)"
     )
+    extract = commands.add_parser(
+        "extract", help="rebuild the JSON of a crawl from its WARC files alone, offline"
+    )
+    extract.add_argument(
+        "paths", nargs="+", metavar="PATH", help="a crawl folder, or WARC files (.warc.gz)"
+    )
+    extract.add_argument("-o", "--output", help="output folder (default: CRAWL_DIR/extracted)")
+    extract.add_argument("--url", help="the blog's address (default: from summary.json)")
     args = parser.parse_args(argv)
     if args.command == "crawl":
         return crawl_command(args.url, args.output, args.set)
+    if args.command == "extract":
+        return extract_command([Path(path) for path in args.paths], args.output, args.url)
     if args.command == "verify":
         return verify_command([Path(path) for path in args.paths])
     return 2  # pragma: no cover - argparse enforces the choices
@@ -57,18 +71,45 @@ def crawl_command(url: str | None, output: str | None, overrides: list[str]) -> 
     if not url:
         url = start_test_wordpress()
         print(f"archiving the local test blog at {url}", flush=True)
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "archiver.settings")
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.project import get_project_settings
-
-    settings = get_project_settings()
+    settings: dict[str, object] = {}
     if output:
-        settings.set("ARCHIVER_OUTPUT_DIR", output, priority="cmdline")
+        settings["ARCHIVER_OUTPUT_DIR"] = output
     for item in overrides:
         name, sep, value = item.partition("=")
         if not sep:
             print(f"archiver: --set needs NAME=VALUE, got {item!r}", file=sys.stderr)
             return 2
+        settings[name] = value
+    summary = run_wordpress_spider(url, settings)
+    if summary is None:
+        return 1
+    return 0 if summary.get("complete") else 1
+
+
+def extract_command(paths: list[Path], output: str | None, url: str | None) -> int:
+    """Rebuild posts.jsonl and comments.jsonl from WARC files alone, offline."""
+    from archiver.rebuild import find_warcs, replay_settings, start_url_of
+
+    try:
+        warcs = find_warcs(paths)
+        url = url or start_url_of(paths)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"archiver extract: {error}", file=sys.stderr)
+        return 2
+    folder = next((path for path in paths if path.is_dir()), warcs[0].parent)
+    output_dir = Path(output) if output else folder / "extracted"
+    summary = run_wordpress_spider(url, replay_settings(warcs, output_dir))
+    return 0 if summary is not None and not summary.get("failures") else 1
+
+
+def run_wordpress_spider(url: str, overrides: dict[str, object]) -> dict[str, object] | None:
+    """Run the ``wordpress`` spider in this process; return its summary.json, if written."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "archiver.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    for name, value in overrides.items():
         settings.set(name, value, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("wordpress")
@@ -78,10 +119,10 @@ def crawl_command(url: str | None, output: str | None, overrides: list[str]) -> 
     summary_path = crawl_dir / "summary.json"
     if not summary_path.is_file():
         print(f"archiver: the crawl wrote no summary in {crawl_dir}", file=sys.stderr)
-        return 1
-    summary = json.loads(summary_path.read_text("utf-8"))
+        return None
     print(f"summary: {summary_path}")
-    return 0 if summary.get("complete") else 1
+    summary: dict[str, object] = json.loads(summary_path.read_text("utf-8"))
+    return summary
 
 
 def verify_command(paths: list[Path]) -> int:
