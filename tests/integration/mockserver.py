@@ -6,7 +6,8 @@ Run in a subprocess (as Scrapy's ``tests/mockserver`` does)::
 
 It prints its base URL (``http://127.0.0.1:PORT/``, an ephemeral port) as the first line
 on stdout. Every page is markup recorded from the test WordPress (``tests/fixtures/`` and
-``tests/integration/site/``), with ``http://127.0.0.1:8081`` rewritten to this server.
+``tests/integration/site/``), its recorded origin (read from the ``.meta.json`` beside
+each file) rewritten to this server.
 
 Responses are written as raw bytes (no ``send_response``), so the server decides every
 byte, and each exchange is appended to the log as one JSON line: the request line and
@@ -45,7 +46,6 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE.parent / "fixtures"
 SITE = HERE / "site"
-RECORDED_BASE = b"http://127.0.0.1:8081"
 SERVER_NAME = "blog-archiver-mockserver"
 MODULE = "tests.integration.mockserver"
 
@@ -101,21 +101,29 @@ LISTED = tuple(CASES)
 TRUNCATED_MISSING = 1000  # bytes promised by Content-Length but never sent
 
 
-def rewrite(data: bytes, base: str) -> bytes:
-    """Point recorded links at this server (plain and JSON-escaped forms)."""
+def recorded(path: Path, base: str) -> bytes:
+    """A recorded file with its links pointed at this server (plain and JSON-escaped), the
+    recorded origin read from the ``.meta.json`` beside it."""
+    meta = json.loads(path.with_suffix(".meta.json").read_text("utf-8"))
+    return rewrite(path.read_bytes(), str(meta["url"]), base)
+
+
+def rewrite(data: bytes, recorded_url: str, base: str) -> bytes:
+    parts = urlsplit(recorded_url)
+    origin = f"{parts.scheme}://{parts.netloc}".encode()
     root = base.rstrip("/").encode()
-    escaped_recorded = RECORDED_BASE.replace(b"/", b"\\/")
-    return data.replace(RECORDED_BASE, root).replace(escaped_recorded, root.replace(b"/", b"\\/"))
+    escaped = (origin.replace(b"/", b"\\/"), root.replace(b"/", b"\\/"))
+    return data.replace(origin, root).replace(*escaped)
 
 
 def recorded_page(name: str, base: str) -> bytes:
-    return rewrite((FIXTURES / name).read_bytes(), base)
+    return recorded(FIXTURES / name, base)
 
 
 def listing(base: str) -> bytes:
     """The ``/wp/v2/posts`` listing: recorded post objects, one per case, links rewritten."""
-    templates: list[dict[str, Any]] = json.loads((FIXTURES / "api" / "posts.json").read_bytes())
-    templates.append(json.loads((FIXTURES / "api" / "seed-post.json").read_bytes()))
+    templates: list[dict[str, Any]] = json.loads(recorded(FIXTURES / "api" / "posts.json", base))
+    templates.append(json.loads(recorded(FIXTURES / "api" / "seed-post.json", base)))
     objects = []
     for index, path in enumerate(LISTED):
         obj = json.loads(json.dumps(templates[index % len(templates)]))
@@ -124,7 +132,7 @@ def listing(base: str) -> bytes:
         objects.append(obj)
     # WordPress's json_encode style: ASCII only, escaped slashes.
     text = json.dumps(objects, ensure_ascii=True, separators=(",", ":")).replace("/", "\\/")
-    return rewrite(text.encode(), base)
+    return text.encode()
 
 
 @dataclass
@@ -203,7 +211,7 @@ class Handler(BaseHTTPRequestHandler):
         base = site.base
         path = self.path
         if path == "/robots.txt":
-            body = rewrite((SITE / "robots.txt").read_bytes(), base)
+            body = recorded(SITE / "robots.txt", base)
             return 200, "OK", [("Content-Type", TEXT)], body, "plain"
         api_link = ("Link", f'<{base}wp-json/>; rel="https://api.w.org/"')
         if path == "/":
@@ -223,7 +231,7 @@ class Handler(BaseHTTPRequestHandler):
             return 200, "OK", headers, b"[]", "plain"
         case = CASES.get(path) or EXTRA_PAGES.get(path) or Case("", kind="not_found")
         if case.kind == "not_found":
-            body = rewrite((SITE / "not-found.html").read_bytes(), base)
+            body = recorded(SITE / "not-found.html", base)
             return 404, "Not Found", [api_link, ("Content-Type", HTML)], body, "plain"
         if case.kind == "redirect":
             location = base.rstrip("/") + case.location
