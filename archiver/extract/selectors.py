@@ -144,6 +144,9 @@ COMMENT_PAGINATION_HREF_XPATHS = (
     f"//a[{has_class('wp-block-comments-pagination-next')}]/@href",
     f"//*[{has_class('comment-navigation')} or {has_class('comments-pagination')}]//a/@href",
     "//*[@id='comment-nav-above' or @id='comment-nav-below']//a/@href",
+    # The classic fallback template (block themes without a comments block, old themes).
+    f"//*[{has_class('navigation')} or {has_class('nav-previous')} or {has_class('nav-next')}]"
+    "//a/@href",
 )
 
 # --- discovery ------------------------------------------------------------------------

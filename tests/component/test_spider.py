@@ -16,11 +16,14 @@ from archiver.items import Comment, Post
 from spiders.wordpress import WordPressSpider, normalize_start_url
 from tests.conftest import load_fixture
 
+# The address the fixtures were recorded from.
+BASE = load_fixture("twentytwentyone", "home.html")[0]
+
 
 @pytest.fixture
 def spider_and_events() -> tuple[WordPressSpider, list[tuple[str, dict[str, Any]]]]:
     crawler = get_crawler(WordPressSpider)
-    spider = WordPressSpider.from_crawler(crawler, url="http://127.0.0.1:8081/")
+    spider = WordPressSpider.from_crawler(crawler, url=BASE)
     events: list[tuple[str, dict[str, Any]]] = []
 
     def failed(url: str, reason: str, status: int | None) -> None:
@@ -49,21 +52,21 @@ def test_home_page_leads_to_the_rest_listings(spider_and_events):
         body=text.encode(),
         encoding="utf-8",
         request=Request(url),
-        headers={"Link": '<http://127.0.0.1:8081/wp-json/>; rel="https://api.w.org/"'},
+        headers={"Link": f'<{BASE}wp-json/>; rel="https://api.w.org/"'},
     )
     requests = list(spider.parse_home(response))
     assert [r.url.split("?")[0] for r in requests] == [
-        "http://127.0.0.1:8081/wp-json/wp/v2/posts",
-        "http://127.0.0.1:8081/wp-json/wp/v2/pages",
+        f"{BASE}wp-json/wp/v2/posts",
+        f"{BASE}wp-json/wp/v2/pages",
     ]
-    assert ("note", {"key": "rest_api_root", "value": "http://127.0.0.1:8081/wp-json/"}) in events
+    assert ("note", {"key": "rest_api_root", "value": f"{BASE}wp-json/"}) in events
 
 
 def test_a_rest_api_answering_html_falls_back_to_the_sitemap(spider_and_events):
     spider, events = spider_and_events
     response = _html(load_fixture("twentytwentyone", "home.html"))
     out = list(spider.parse_api_listing(response, root="x", kind="posts", page=1))
-    assert [r.url for r in out] == ["http://127.0.0.1:8081/wp-sitemap.xml"]
+    assert [r.url for r in out] == [f"{BASE}wp-sitemap.xml"]
     assert any(kind == "note" and e["key"] == "rest_api" for kind, e in events)
     # Both listings failing must not start the fallback twice.
     assert list(spider.parse_api_listing(response, root="x", kind="pages", page=1)) == []

@@ -17,7 +17,7 @@ from archiver.extract.page import parse_html
 from archiver.extract.posts import extract_post_from_html, merge_posts, post_from_api
 from tests.conftest import fixture_path, load_fixture
 
-THEMES = ("twentytwentyone", "twentytwentythree")
+THEMES = ("twentytwentyone", "twentytwentytwo", "twentytwentythree")
 BOILERPLATE = re.compile(
     r"Leave a (Reply|comment)|Fill in your details|You are commenting using|Connecting to %s"
     r"|Cancel reply|Post Comment|Log Out",  # as the form writes them: the seed's body says
