@@ -62,6 +62,7 @@ class CrawlSummaryExtension:
         connect(ext.spider_closed, signal=scrapy_signals.spider_closed)
         connect(ext.engine_stopped, signal=scrapy_signals.engine_stopped)
         connect(ext.item_scraped, signal=scrapy_signals.item_scraped)
+        connect(ext.response_received, signal=scrapy_signals.response_received)
         connect(ext.spider_error, signal=scrapy_signals.spider_error)
         connect(ext.item_error, signal=scrapy_signals.item_error)
         connect(ext.url_failed, signal=archiver_signals.url_failed)
@@ -88,6 +89,13 @@ class CrawlSummaryExtension:
             self.records["comments"] += 1
             if item.post_id is not None:
                 self.captured_comments[item.post_id] += 1
+
+    def response_received(self, response: Response) -> None:
+        # Accepted despite a short body (DOWNLOAD_FAIL_ON_DATALOSS=False): archived as
+        # received, but the capture is not complete and must not be reported as such.
+        if "dataloss" in response.flags:
+            reason = "truncated response (dataloss): stored as received, may be incomplete"
+            self.failures.append({"url": response.url, "reason": reason, "status": response.status})
 
     def url_failed(self, url: str, reason: str, status: int | None = None) -> None:
         self.failures.append({"url": url, "reason": reason, "status": status})

@@ -332,4 +332,6 @@ def _reason(failure: Failure) -> str:
     status = _status(failure)
     if status is not None:
         return f"HTTP {status}"
-    return f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
+    message = failure.getErrorMessage()
+    name = type(failure.value).__name__
+    return f"{name}: {message}" if message else name

@@ -51,12 +51,6 @@ def test_truncated_body_is_recorded_as_received_and_marked(lossy_crawl):
     assert record["length"] == str(len(body) + TRUNCATED_MISSING)
 
 
-@pytest.mark.xfail(
-    reason="bug: a response Scrapy accepted with the 'dataloss' flag is archived and parsed "
-    "like a complete one; nothing in summary.json says the capture is truncated, so the "
-    "crawl can report complete=True with a truncated page in the WARC",
-    strict=True,
-)
 def test_summary_reports_the_truncated_capture(lossy_crawl):
     url = lossy_crawl.summary["start_url"].rstrip("/") + "/cases/truncated/"
     failures = {f["url"]: f for f in lossy_crawl.summary["failures"]}
