@@ -86,6 +86,7 @@ class Post:
     comment_status: str = ""  # "open", "closed" or "" when unknown
     comment_count_declared: int | None = None
     comments_external: str = ""  # "disqus", "facebook", ... when comments live elsewhere
+    comments_gated: str = ""  # "password": hidden with the body; "login": only members comment
     field_sources: dict[str, str] = field(default_factory=dict)
     provenance: list[Provenance] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION

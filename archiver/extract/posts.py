@@ -58,6 +58,7 @@ def extract_post_from_html(url: str, page: HtmlElement) -> Post:
     post.comment_status = _comment_status(page)
     post.comment_count_declared = declared_comment_count(page)
     post.comments_external = _external_comments(page)
+    post.comments_gated = _comments_gated(page, post.password_protected)
     post.field_sources = {name: "html" for name in _filled_fields(post)}
     return post
 
@@ -78,6 +79,7 @@ def post_from_api(obj: Mapping[str, Any]) -> Post:
     content = obj.get("content")
     protected = isinstance(content, dict) and bool(content.get("protected"))
     post.password_protected = protected
+    post.comments_gated = "password" if protected else ""
     if not protected:
         post.excerpt = fragment_text(_rendered(excerpt))
         _set_body(post, _rendered(content), link)
@@ -103,7 +105,7 @@ def post_from_api(obj: Mapping[str, Any]) -> Post:
 
 # Fields the theme's page knows better than the API: what the reader was shown.
 _HTML_FIRST = frozenset(
-    {"canonical_url", "language", "comment_count_declared", "comments_external"}
+    {"canonical_url", "language", "comment_count_declared", "comments_external", "comments_gated"}
 )
 
 
@@ -201,6 +203,14 @@ def _comment_status(page: HtmlElement) -> str:
         return "open"
     if first_element(page, sel.COMMENTS_CLOSED_XPATHS) is not None:
         return "closed"
+    return ""
+
+
+def _comments_gated(page: HtmlElement, password_protected: bool) -> str:
+    if password_protected:
+        return "password"  # WordPress hides the comments along with the body
+    if first_element(page, sel.COMMENTS_LOGIN_REQUIRED_XPATHS) is not None:
+        return "login"
     return ""
 
 

@@ -129,6 +129,8 @@ COMMENTS_CLOSED_XPATHS = (
     f"//*[{has_class('no-comments')}]",
     f"//*[{has_class('comments-closed')}]",
 )
+# The comment form replaced by "You must be logged in to post a comment."
+COMMENTS_LOGIN_REQUIRED_XPATHS = (f"//*[{has_class('must-log-in')}]",)
 EXTERNAL_COMMENTS_XPATHS = {
     "disqus": "//*[@id='disqus_thread']",
     "facebook": f"//*[{has_class('fb-comments')}]",

@@ -207,3 +207,22 @@ def test_a_ping_never_holds_the_themes_label_as_its_text(theme):
         if comment.type != "comment":
             assert "Pingback:" not in comment.content_text
             assert comment.author.name not in comment.content_text
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_comments_of_a_password_protected_post_are_marked_gated(theme):
+    url, page, _ = _page(theme, "protected-post")
+    assert extract_post_from_html(url, page).comments_gated == "password"
+    _, text = load_fixture("api", "protected-post.json")
+    assert post_from_api(json.loads(text)).comments_gated == "password"
+
+
+def test_comments_open_to_members_only_are_marked_gated_not_closed():
+    url, text = load_fixture("twentytwentyone", "login-required.html")
+    page = parse_html(text)
+    post = extract_post_from_html(url, page)
+    assert post.comments_gated == "login"
+    assert post.comment_count_declared == 6
+    assert len(extract_comments_from_html(url, page, post.id)) == 6
+    seed_url, seed = load_fixture("twentytwentyone", "seed-post.html")
+    assert extract_post_from_html(seed_url, parse_html(seed)).comments_gated == ""
