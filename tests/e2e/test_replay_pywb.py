@@ -46,7 +46,8 @@ CACHE = ROOT / "tests" / ".cache"
 PYWB_VENV = CACHE / "pywb-venv"
 COLLECTION = "blog"
 SEED_TITLE = "Further thoughts on ‘Her’ by Spike Jonze"
-SEED_COMMENTS = 6
+# Both seed posts of ../shared/seeds/, with their approved comment counts.
+SEEDS = {SEED_TITLE: 6, "New Indie Thursday: Her": 2}
 
 
 @dataclass(frozen=True)
@@ -207,8 +208,8 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
 
 
-def _seed_post(crawl_dir: Path) -> dict[str, Any]:
-    (post,) = [p for p in _jsonl(crawl_dir / "posts.jsonl") if p["title"] == SEED_TITLE]
+def _seed_post(crawl_dir: Path, title: str = SEED_TITLE) -> dict[str, Any]:
+    (post,) = [p for p in _jsonl(crawl_dir / "posts.jsonl") if p["title"] == title]
     return post
 
 
@@ -235,8 +236,9 @@ def _live_under_theme(url: str, themes: set[str]) -> bytes:
         time.sleep(1)
 
 
-def test_seed_post_replays_byte_for_byte(replay):
-    post = _seed_post(replay.crawl_dir)
+@pytest.mark.parametrize("title", SEEDS)
+def test_seed_post_replays_byte_for_byte(replay, title):
+    post = _seed_post(replay.crawl_dir, title)
     status, headers, replayed = fetch(replay.url(post["url"]))
     assert status == 200, replayed[:500]
     assert headers.get("Memento-Datetime")
@@ -244,12 +246,13 @@ def test_seed_post_replays_byte_for_byte(replay):
     assert replayed == live
 
 
-def test_seed_post_comments_are_in_the_replayed_page(replay):
-    post = _seed_post(replay.crawl_dir)
+@pytest.mark.parametrize("title", SEEDS)
+def test_seed_post_comments_are_in_the_replayed_page(replay, title):
+    post = _seed_post(replay.crawl_dir, title)
     comments = [
         c for c in _jsonl(replay.crawl_dir / "comments.jsonl") if c["post_id"] == post["id"]
     ]
-    assert len(comments) == SEED_COMMENTS
+    assert len(comments) == SEEDS[title]
     _, _, replayed = fetch(replay.url(post["url"]))
     ids = _attributes(replayed, "//*/@id")
     shown = {int(i.rsplit("-", 1)[1]) for i in ids if _is_comment_id(i)}
