@@ -1,8 +1,9 @@
 """``archiver verify``: check a crawl's WARC files with warcio, as an archivist would.
 
 For each WARC file: it parses with warcio's ``ArchiveIterator``; block and payload
-digests hold (the checks of ``warcio check``); no record is cut short (``warcio check``
-stops silently at a truncated last record); the first record is ``warcinfo``; record ids
+digests hold (the checks of ``warcio check``); no record is cut short, the last one
+included (``warcio check`` stops silently at a file cut inside its last record, be it in
+the headers, the block or the gzip trailer); the first record is ``warcinfo``; record ids
 are unique; every ``response``/``revisit`` has a ``request`` linked by
 ``WARC-Concurrent-To`` (either way) with the same ``WARC-Target-URI``; every ``revisit``
 refers to a record in the files checked, with the same payload digest. For a crawl
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.limitreader import LimitReader
 
 from archiver.cdx import INDEX_FILE
 
@@ -30,7 +32,8 @@ __all__ = ["WARC_SUFFIXES", "Defect", "WarcVerifier"]
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".warc.open", ".warc.gz.open")
 _CAPTURES = ("response", "revisit")
-_UNREADABLE = (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError)
+# AttributeError: warcio's, on a record cut inside its headers, before WARC-Target-URI
+_UNREADABLE = (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError, AttributeError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,25 +94,30 @@ class WarcVerifier:
         self.defects.append(Defect(where, message))
 
     def _check_file(self, path: Path) -> None:
-        end = 0
+        start = end = 0  # offset and end of the last record read
         try:
             with path.open("rb") as stream:
                 iterator = ArchiveIterator(stream, check_digests=True)
                 for number, warc in enumerate(iterator):
                     while warc.raw_stream.read(1 << 20):  # digests are checked as it reads
                         pass
-                    offset = iterator.get_record_offset()
-                    end = offset + iterator.get_record_length()
-                    where = f"{path}:{offset}"
+                    start = iterator.get_record_offset()
+                    end = start + iterator.get_record_length()
+                    where = f"{path}:{start}"
+                    if not isinstance(warc.raw_stream, LimitReader):  # no Content-Length
+                        self._defect(where, "WARC headers cut short (no Content-Length)")
+                        continue
                     if number == 0 and warc.rec_type != "warcinfo":
                         self._defect(where, f"first record is {warc.rec_type}, not warcinfo")
                     for problem in warc.digest_checker.problems:
                         self._defect(where, problem)
                     if warc.raw_stream.limit:  # warcio (and `warcio check`) stop silently
                         self._defect(where, f"truncated: {warc.raw_stream.limit} bytes missing")
-                    self._add(_Record(where, path, warc.rec_type, warc.rec_headers), offset)
+                    self._add(_Record(where, path, warc.rec_type, warc.rec_headers), start)
         except _UNREADABLE as exc:
             self._defect(f"{path}:{end}", f"unreadable from here on: {exc}".rstrip())
+        if cut := _cut_record(path, start, end):
+            self.defects.append(cut)
 
     def _add(self, record: _Record, offset: int) -> None:
         record_id = record.get("WARC-Record-ID")
@@ -168,3 +176,33 @@ class WarcVerifier:
         for (path, offset), record in self.at.items():
             if record.type in _CAPTURES and path.parent == folder and (path, offset) not in indexed:
                 self._defect(record.where, f"{record.type} is not in {INDEX_FILE}")
+
+
+def _cut_record(path: Path, start: int, end: int) -> Defect | None:
+    """A defect when ``path`` ends inside a record after the last one warcio read (from
+    ``start`` to ``end``): warcio stops without a word there, even when a gzip member only
+    lacks its trailer. zlib tells: ``eof`` is set once a member has ended, ``unused_data``
+    then holds the members that follow.
+    """
+    with path.open("rb") as stream:
+        if ".gz" not in path.suffixes:  # only the blank lines ending the record may follow
+            stream.seek(end)
+            cut = stream.read(8).strip(b"\r\n")
+            return Defect(f"{path}:{end}", "file ends inside a record") if cut else None
+        stream.seek(start)
+        offset = position = start  # where the current member starts; bytes read so far
+        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        while data := stream.read(1 << 20):
+            position += len(data)
+            while data:
+                try:
+                    inflate.decompress(data)  # the output is not needed, only zlib's checks
+                except zlib.error as exc:
+                    return Defect(f"{path}:{offset}", f"bad gzip member: {exc}")
+                if not inflate.eof:
+                    break
+                data, inflate = inflate.unused_data, zlib.decompressobj(16 + zlib.MAX_WBITS)
+                offset = position - len(data)
+    if offset == position:
+        return None
+    return Defect(f"{path}:{offset}", "gzip member truncated: file ends inside a record")

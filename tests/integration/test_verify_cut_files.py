@@ -53,37 +53,7 @@ def test_the_uncut_file_verifies(crawl: Crawl) -> None:
 
 
 @pytest.mark.parametrize(
-    "where",
-    [
-        pytest.param(
-            "gzip member header",
-            marks=pytest.mark.xfail(
-                reason="bug in archiver/verify.py: warcio yields nothing for a member cut "
-                "before its WARC headers inflate, and the verifier never compares the end "
-                "of the last record with the file size: OK, exit 0",
-                strict=True,
-            ),
-        ),
-        pytest.param(
-            "WARC headers",
-            marks=pytest.mark.xfail(
-                reason="bug in archiver/verify.py: `warc.raw_stream.limit` raises "
-                "AttributeError ('DecompressingBufferedReader' object has no attribute "
-                "'limit') when the record's headers are cut: a traceback, not a report",
-                strict=True,
-            ),
-        ),
-        "record block",
-        pytest.param(
-            "gzip trailer",
-            marks=pytest.mark.xfail(
-                reason="bug in archiver/verify.py: a member whose CRC32/ISIZE trailer is cut "
-                "inflates completely, and the verifier does not check that the member "
-                "ended (zlib eof): OK, exit 0",
-                strict=True,
-            ),
-        ),
-    ],
+    "where", ["gzip member header", "WARC headers", "record block", "gzip trailer"]
 )
 def test_a_cut_last_record_is_a_defect(crawl: Crawl, tmp_path: Path, where: str) -> None:
     data = crawl.warcs[0].read_bytes()
@@ -100,4 +70,6 @@ def test_a_cut_last_record_is_a_defect(crawl: Crawl, tmp_path: Path, where: str)
     result = _verify(path)
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
     assert result.returncode == 1, result.stdout
-    assert result.stdout.strip().splitlines()[-1].startswith("DEFECTS")
+    lines = result.stdout.strip().splitlines()
+    assert f"{path}:{offset}: gzip member truncated: file ends inside a record" in lines
+    assert lines[-1].startswith("DEFECTS")

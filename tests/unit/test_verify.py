@@ -177,6 +177,31 @@ def test_truncated_record(crawl: Path) -> None:
     assert any(m.endswith(" bytes missing") for m in messages(crawl))
 
 
+@pytest.mark.parametrize("cut", [5, 100, -4], ids=["gzip header", "WARC headers", "trailer"])
+def test_file_cut_inside_its_last_gzip_member(crawl: Path, cut: int) -> None:
+    # warcio (and `warcio check`) read such a file without a word, or crash on it
+    path = warcs(crawl)[-1]
+    _, offset, _ = members(path)[-1]
+    data = path.read_bytes()
+    path.write_bytes(data[: offset + cut] if cut > 0 else data[:cut])
+    found = messages(crawl)
+    assert f"{path}:{offset}: gzip member truncated: file ends inside a record" in found
+
+
+@pytest.mark.parametrize("cut", [30, 200])
+def test_uncompressed_file_cut_inside_its_last_record(
+    crawl: Path, tmp_path: Path, cut: int
+) -> None:
+    path = tmp_path / "cut.warc"
+    path.write_bytes(gzip.decompress(warcs(crawl)[1].read_bytes()))
+    assert [m[0] for m in members(path)] == ["warcinfo", "response", "request"]
+    assert WarcVerifier([path]).run() == []
+    _, offset, _ = members(path)[-1]
+    path.write_bytes(path.read_bytes()[: offset + cut])
+    found = [str(defect) for defect in WarcVerifier([path]).run()]
+    assert f"{path}:{offset - 4}: file ends inside a record" in found, found
+
+
 def test_garbage_is_unreadable(crawl: Path) -> None:
     path = warcs(crawl)[0]
     end = path.stat().st_size
