@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,33 @@ def wordpress_url() -> str:
     """A freshly reset test WordPress on 127.0.0.1 (installed and started if needed)."""
     wp("start")
     return wp("reset").strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="session")
+def running_wordpress() -> str:
+    """The test WordPress, started if needed but never reset (for tests that only need a
+    blog to crawl, not a known state)."""
+    return wp("start").strip().splitlines()[-1].rstrip("/") + "/"
+
+
+def scrapy_crawl(
+    url: str, output: Path, *settings: str
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Run ``scrapy crawl wordpress -a url=URL`` in the project folder, as a user does, with
+    ``-s NAME=VALUE`` settings; return the finished process and the crawl folder."""
+    command = [sys.executable, "-m", "scrapy", "crawl", "wordpress", "-a", f"url={url}"]
+    for setting in (f"ARCHIVER_OUTPUT_DIR={output}", *settings):
+        command += ["-s", setting]
+    result = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=1200, check=False
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    (crawl_dir,) = [path for path in output.glob("*/*") if path.is_dir()]
+    return result, crawl_dir
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import lxml.html
 import pytest
@@ -19,10 +19,7 @@ from jsonschema import Draft202012Validator
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.items import json_schema
-from tests.conftest import ROOT, wp
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from tests.conftest import ROOT, read_jsonl, scrapy_crawl, wp
 
 pytestmark = pytest.mark.e2e
 
@@ -54,49 +51,21 @@ def crawl(
     wp("php", f"switch_theme({theme!r});")
     wp("mode", mode or "none")
     try:
-        result = _crawl(wordpress_url, output)
+        result, crawl_dir = scrapy_crawl(wordpress_url, output)
     finally:
         wp("mode", "none")
         wp("php", f"switch_theme({THEMES[0]!r});")
-    assert result.returncode == 0, result.stderr[-5000:]
-    crawl_dirs = [p for p in output.glob("*/*") if p.is_dir()]
-    assert len(crawl_dirs) == 1, crawl_dirs
-    crawl_dir = crawl_dirs[0]
     return {
         "theme": theme,
         "rest": mode != "rest-off",
         "dir": crawl_dir,
         "stdout": result.stdout,
         "stderr": result.stderr,
-        "posts": _jsonl(crawl_dir / "posts.jsonl"),
-        "comments": _jsonl(crawl_dir / "comments.jsonl"),
+        "posts": read_jsonl(crawl_dir / "posts.jsonl"),
+        "comments": read_jsonl(crawl_dir / "comments.jsonl"),
         "summary": json.loads((crawl_dir / "summary.json").read_text("utf-8")),
         "warcs": sorted(crawl_dir.glob("*.warc.gz")),
     }
-
-
-def _crawl(url: str, output: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "wordpress",
-            "-a",
-            f"url={url}",
-            "-s",
-            f"ARCHIVER_OUTPUT_DIR={output}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-
-
-def _jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
 
 
 _BLOCKS = (

@@ -32,7 +32,7 @@ import lxml.html
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.conftest import ROOT, wp
+from tests.conftest import ROOT, read_jsonl, scrapy_crawl
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -114,38 +114,10 @@ def pywb_bin() -> Path:
 
 
 @pytest.fixture(scope="module")
-def live_wordpress() -> str:
-    """The shared test WordPress, started if needed (never reset here)."""
-    return wp("start").strip().splitlines()[-1].rstrip("/") + "/"
-
-
-@pytest.fixture(scope="module")
-def crawl_dir(live_wordpress: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One crawl, as tests/e2e/test_crawl_wordpress.py runs it (AutoThrottle off: the
-    site is local and the test should stay well under a minute)."""
+def crawl_dir(running_wordpress: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One crawl (AutoThrottle off: the site is local and the test stays under a minute)."""
     output = tmp_path_factory.mktemp("replay-output")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "wordpress",
-            "-a",
-            f"url={live_wordpress}",
-            "-s",
-            f"ARCHIVER_OUTPUT_DIR={output}",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=False",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-5000:]
-    (found,) = [p for p in output.glob("*/*") if p.is_dir()]
-    return found
+    return scrapy_crawl(running_wordpress, output, "AUTOTHROTTLE_ENABLED=False")[1]
 
 
 @contextmanager
@@ -204,12 +176,8 @@ def replay(
         yield Replay(base=base, crawl_dir=crawl_dir)
 
 
-def _jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
-
-
 def _seed_post(crawl_dir: Path, title: str = SEED_TITLE) -> dict[str, Any]:
-    (post,) = [p for p in _jsonl(crawl_dir / "posts.jsonl") if p["title"] == title]
+    (post,) = [p for p in read_jsonl(crawl_dir / "posts.jsonl") if p["title"] == title]
     return post
 
 
@@ -250,7 +218,7 @@ def test_seed_post_replays_byte_for_byte(replay, title):
 def test_seed_post_comments_are_in_the_replayed_page(replay, title):
     post = _seed_post(replay.crawl_dir, title)
     comments = [
-        c for c in _jsonl(replay.crawl_dir / "comments.jsonl") if c["post_id"] == post["id"]
+        c for c in read_jsonl(replay.crawl_dir / "comments.jsonl") if c["post_id"] == post["id"]
     ]
     assert len(comments) == SEEDS[title]
     _, _, replayed = fetch(replay.url(post["url"]))

@@ -17,7 +17,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.middlewares import CRAWL_LOG_URI
-from tests.conftest import ROOT, wp
+from tests.conftest import ROOT, scrapy_crawl
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -26,35 +26,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def running_wordpress() -> str:
-    """The shared test WordPress, started if needed but never reset: other crawls may be
-    reading it, and verify does not depend on its content."""
-    return wp("start").strip().splitlines()[-1]
-
-
-@pytest.fixture(scope="module")
 def crawl_dir(running_wordpress: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("verify-output")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "wordpress",
-            "-a",
-            f"url={running_wordpress}",
-            "-s",
-            f"ARCHIVER_OUTPUT_DIR={output}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-5000:]
-    [crawl] = [path for path in output.glob("*/*") if path.is_dir()]
-    return crawl
+    return scrapy_crawl(running_wordpress, tmp_path_factory.mktemp("verify-output"))[1]
 
 
 def _records(crawl: Path) -> list[tuple[Any, str, int, bytes]]:
