@@ -1,23 +1,21 @@
-"""Pure comment extraction: threaded comments from a post's HTML page or REST objects.
+"""Pure comment extraction: threaded comments from a post's HTML page.
 
 The parent of a comment is the comment whose ``<li id="comment-N">`` contains it, as
-WordPress's walker nests replies; the REST API gives ``parent`` directly. Nothing is
-inferred from order. Commenters' e-mail addresses and IPs are never read: WordPress
+WordPress's walker nests replies. Nothing is inferred from order. Commenters' e-mail addresses and IPs are never read: WordPress
 does not publish them, and avatar URLs (which hash the e-mail) are not kept.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin
 
-from archiver.clean import clean_body, fragment_text
+from archiver.clean import clean_body
 from archiver.extract import selectors as sel
 from archiver.extract.page import element_text, inner_html
 from archiver.items import Author, Comment
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
 
     from lxml.html import HtmlElement
 
@@ -55,30 +53,6 @@ def comment_page_urls(url: str, page: HtmlElement) -> list[str]:
 def _thread_key(url: str) -> str:
     """The post a comment-page URL belongs to: the URL without its comment-page part."""
     return sel.COMMENT_PAGE_LINK.sub("/", url).rstrip("/?&")
-
-
-def comment_from_api(obj: Mapping[str, Any]) -> Comment:
-    """Read a ``/wp/v2/comments`` object. Only public fields are read."""
-    content = obj.get("content")
-    rendered = str(content.get("rendered") or "") if isinstance(content, dict) else ""
-    link = str(obj.get("link") or "")
-    body = clean_body(rendered, link)
-    date_gmt = str(obj.get("date_gmt") or "")
-    return Comment(
-        id=int(obj["id"]),
-        post_id=int(obj["post"]) if obj.get("post") is not None else None,
-        parent_id=int(obj.get("parent") or 0),
-        depth=0,  # unknown until the thread is assembled
-        type=str(obj.get("type") or "comment"),
-        author=Author(
-            name=fragment_text(str(obj.get("author_name") or "")),
-            url=str(obj.get("author_url") or ""),
-        ),
-        published=f"{date_gmt}+00:00" if date_gmt else "",
-        content_html=body.html,
-        content_text=body.text,
-        permalink=link,
-    )
 
 
 def _comment_from_item(

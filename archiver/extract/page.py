@@ -49,10 +49,6 @@ def all_elements(node: HtmlElement, xpaths: Iterable[str]) -> list[HtmlElement]:
     return []
 
 
-def outer_html(element: HtmlElement) -> str:
-    return str(lxml.html.tostring(element, encoding="unicode", with_tail=False))
-
-
 def inner_html(element: HtmlElement) -> str:
     """The markup inside ``element``, without the element's own tag."""
     text = element.text or ""
