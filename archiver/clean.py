@@ -25,6 +25,7 @@ from bs4.element import (
 from archiver.extract.selectors import (
     BOILERPLATE_SELECTORS,
     BOILERPLATE_TEXTS,
+    BOILERPLATE_TRIGGER,
     DANGEROUS_TAGS,
     URL_ATTRIBUTES,
 )
@@ -79,6 +80,7 @@ _CELL_TAGS = frozenset({"td", "th"})
 # Markup that is not text a reader sees.
 _NON_TEXT_STRINGS = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
 _BLOCK_BREAK = "\x00"
+_PHRASE_HOLDERS = frozenset({"p", "h2", "h3", "h4", "div", "span", "label", "a", "li"})
 
 
 def parse_fragment(html: str) -> Tag:
@@ -188,14 +190,21 @@ def _drop_boilerplate_texts(container: Tag) -> None:
     """Drop small elements whose whole text is a known comment-form phrase.
 
     A safety net behind the selectors: themes rename the form's wrappers, but WordPress,
-    Jetpack and WordPress.com keep these strings.
+    Jetpack and WordPress.com keep these strings. Only the ancestors of strings that hold
+    a trigger word are looked at, so the cost does not grow with the page.
     """
-    for tag in container.find_all(["p", "h2", "h3", "h4", "div", "span", "label", "a"]):
-        if tag.decomposed:
-            continue
-        text = _WHITESPACE.sub(" ", tag.get_text()).strip()
-        if text and len(text) < 200 and any(p.fullmatch(text) for p in BOILERPLATE_TEXTS):
-            tag.decompose()
+    for string in container.find_all(string=BOILERPLATE_TRIGGER):
+        for tag in string.parents:
+            if tag is container or tag.decomposed:
+                break
+            if tag.name not in _PHRASE_HOLDERS:
+                continue
+            text = _WHITESPACE.sub(" ", tag.get_text()).strip()
+            if len(text) >= 200:
+                break
+            if any(pattern.fullmatch(text) for pattern in BOILERPLATE_TEXTS):
+                tag.decompose()
+                break
 
 
 def _make_attributes_safe(tag: Tag) -> None:

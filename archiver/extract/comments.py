@@ -1,8 +1,9 @@
 """Pure comment extraction: threaded comments from a post's HTML page.
 
 The parent of a comment is the comment whose ``<li id="comment-N">`` contains it, as
-WordPress's walker nests replies. Nothing is inferred from order. Commenters' e-mail addresses and IPs are never read: WordPress
-does not publish them, and avatar URLs (which hash the e-mail) are not kept.
+WordPress's walker nests replies. Nothing is inferred from order. Commenters' e-mail
+addresses and IPs are never read: WordPress does not publish them, and avatar URLs
+(which hash the e-mail) are not kept.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from archiver.extract.page import element_text, inner_html
 from archiver.items import Author, Comment
 
 if TYPE_CHECKING:
-
     from lxml.html import HtmlElement
 
 

@@ -245,3 +245,9 @@ BOILERPLATE_TEXTS = tuple(
         r"\d+ bloggers? likes? this\.?",
     )
 )
+# Words that start one of those texts: only strings holding one are looked at.
+BOILERPLATE_TRIGGER = re.compile(
+    r"Leave a|Cancel reply|Fill in your details|commenting using|Log ?Out|Connecting to"
+    r"|Notify me|Post Comment|Like this|Share this|Loading|likes? this",
+    re.IGNORECASE,
+)
