@@ -1,18 +1,20 @@
 """Pure discovery: where a WordPress blog lists its posts, and which URLs are worth fetching.
 
 Best source first: the REST API (found through its ``Link`` header or ``<link>`` tag),
-then core sitemaps, then HTML archive pages. Sitemaps are read with Scrapy's own
-:class:`~scrapy.utils.sitemap.Sitemap` parser (a plain lxml utility that never resolves
-external entities), not with a hand-written one.
+then sitemaps (core ``/wp-sitemap.xml`` and any robots.txt ``Sitemap:`` line), then RSS/Atom
+feeds (latest posts only) together with HTML archive pages and the menu's pages. Sitemaps
+are read with Scrapy's own :class:`~scrapy.utils.sitemap.Sitemap` parser and feeds with an
+lxml parser that resolves no entity and touches no network, not with hand-written ones.
 """
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
-from scrapy.utils.sitemap import Sitemap
+from lxml import etree
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from w3lib.url import canonicalize_url
 
 from archiver.extract import selectors as sel
@@ -27,12 +29,39 @@ API_PAGE_SIZE = 100
 _LINK_HEADER_PART = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)")
 _REL_PARAM = re.compile(r"""rel\s*=\s*"?([^";]+)"?""", re.IGNORECASE)
 # Query keys and path parts that never lead to content we lack: one URL per comment reply
-# form, share and like buttons, login, admin, feeds, AMP twins, search, calendar.
+# form, share and like buttons, login, admin, feeds, AMP twins, attachment pages, search,
+# calendar. The blog's own main feeds are the one exception (see ``site_feed_paths``).
 _DENIED_QUERY_KEYS = frozenset(
-    {"replytocom", "share", "like_comment", "amp", "s", "nb", "redirect_to", "action"}
+    {
+        "replytocom",
+        "share",
+        "like_comment",
+        "amp",
+        "s",
+        "nb",
+        "redirect_to",
+        "action",
+        "attachment_id",
+    }
 )
 _DENIED_PATH = re.compile(
-    r"(/wp-login\.php|/wp-admin/|/feed/?$|/amp/?$|/trackback/?$|/wp-json/oembed/|/embed/?$)"
+    r"(/wp-login\.php|/wp-admin/|/feed(?:/(?:atom|rss2?|rdf))?/?$|/amp/?$|/trackback/?$"
+    r"|/wp-json/oembed/|/embed/?$)"
+)
+# Feeds that list the whole blog's latest posts or comments (relative to the blog's root).
+_SITE_FEEDS = ("feed/", "feed/atom/", "feed/rss2/", "comments/feed/", "comments/feed/atom/")
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml")
+_ATOM = "{http://www.w3.org/2005/Atom}"
+# Pages of the blog linked from its menus: classic menus (menu items of pages), the page
+# list of ``wp_page_menu`` and the block themes' page list.
+PAGE_LINK_XPATHS = (
+    "//li[contains(concat(' ', normalize-space(@class), ' '), ' menu-item-object-page ')]/a/@href",
+    "//li[contains(concat(' ', normalize-space(@class), ' '), ' page_item ')]/a/@href",
+    "//a[contains(concat(' ', normalize-space(@class), ' '), ' wp-block-pages-list__item__link ')]"
+    "/@href",
+)
+FEED_LINK_XPATH = "//link[@rel='alternate' and (@type='{}' or @type='{}')]/@href".format(
+    *_FEED_TYPES
 )
 
 
@@ -88,8 +117,81 @@ def sitemap_urls(body: bytes) -> tuple[str, list[str]]:
 
 
 def is_post_sitemap(url: str) -> bool:
-    """Core sitemaps name each provider: posts and pages are content, users and terms not."""
-    return bool(re.search(r"wp-sitemap-posts-[^/]+\.xml", url))
+    """Sitemaps name each provider: posts and pages are content, users and terms not.
+
+    Core (``wp-sitemap-posts-post-1.xml``, ``?sitemap=posts&sitemap-subtype=page``), Yoast
+    and Rank Math (``post-sitemap.xml``, ``page-sitemap2.xml``).
+    """
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    if query.get("sitemap"):  # core sitemaps under plain permalinks
+        return query["sitemap"] == "posts"
+    name = parts.path.rsplit("/", 1)[-1]
+    return bool(re.fullmatch(r"wp-sitemap-posts-[^/]+\.xml|(?:post|page)-sitemap\d*\.xml", name))
+
+
+def robots_sitemaps(base_url: str, robots_txt: str | bytes) -> list[str]:
+    """The sitemaps a robots.txt names in its ``Sitemap:`` lines, in order, once each."""
+    found: list[str] = []
+    for url in sitemap_urls_from_robots(robots_txt, base_url=base_url):
+        if url and url not in found:
+            found.append(url)
+    return found
+
+
+def feed_links(base_url: str, page: HtmlElement) -> list[str]:
+    """The RSS/Atom feeds a page advertises with ``<link rel="alternate">``, in order."""
+    found: list[str] = []
+    for href in page.xpath(FEED_LINK_XPATH):
+        url = urljoin(base_url, str(href).strip())
+        if url not in found:
+            found.append(url)
+    return found
+
+
+def feed_entry_links(base_url: str, body: bytes) -> list[str]:
+    """Where the entries of an RSS 2.0 or Atom feed point, fragments dropped (a comments
+    feed points at ``post/#comment-N``: its post), in feed order, once each.
+
+    :raises ValueError: when ``body`` is not an RSS or Atom document.
+    """
+    # Feeds come from the network: never resolve an entity or load a DTD.
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+    )
+    try:
+        root = etree.fromstring(body.strip(), parser=parser)
+    except etree.XMLSyntaxError as error:
+        raise ValueError(f"not XML: {error}") from None
+    if root.tag == "rss":
+        hrefs = [str(link.text or "") for link in root.iterfind("channel/item/link")]
+    elif root.tag == f"{_ATOM}feed":
+        hrefs = [
+            str(link.get("href") or "")
+            for entry in root.iterfind(f"{_ATOM}entry")
+            for link in entry.iterfind(f"{_ATOM}link")
+            if link.get("rel", "alternate") == "alternate"
+        ]
+    else:
+        raise ValueError(f"not an RSS or Atom feed: <{root.tag}>")
+    links: list[str] = []
+    for href in hrefs:
+        if href.strip():
+            url = urldefrag(urljoin(base_url, href.strip())).url
+            if url not in links:
+                links.append(url)
+    return links
+
+
+def page_links(base_url: str, page: HtmlElement) -> list[str]:
+    """Links to the blog's pages (``type: page``) in its menus."""
+    found: list[str] = []
+    for xpath in PAGE_LINK_XPATHS:
+        for href in page.xpath(xpath):
+            url = urljoin(base_url, str(href).strip())
+            if url not in found:
+                found.append(url)
+    return found
 
 
 def archive_links(base_url: str, page: HtmlElement) -> tuple[list[str], str]:
@@ -120,11 +222,25 @@ def is_in_scope(url: str, scope: tuple[str, str]) -> bool:
     return parts.path.startswith(prefix) or parts.path.rstrip("/") + "/" == prefix
 
 
-def is_denied(url: str) -> bool:
-    """URLs that only duplicate content or trigger actions (see ``_DENIED_QUERY_KEYS``)."""
+def site_feed_paths(scope: tuple[str, str]) -> frozenset[str]:
+    """Paths of the blog's main feeds: discovery sources, never denied (a post's or a
+    category's feed only repeats what its page shows)."""
+    prefix = scope[1]
+    return frozenset(p for feed in _SITE_FEEDS for p in (prefix + feed, prefix + feed[:-1]))
+
+
+def is_denied(url: str, scope: tuple[str, str] | None = None) -> bool:
+    """URLs that only duplicate content or trigger actions (see ``_DENIED_QUERY_KEYS``).
+
+    Given the blog's ``scope``, its main feeds are allowed; without it every feed is denied.
+    """
     parts = urlsplit(url)
     keys = {key.lower() for key, _ in parse_qsl(parts.query, keep_blank_values=True)}
-    return bool(keys & _DENIED_QUERY_KEYS) or bool(_DENIED_PATH.search(parts.path))
+    if keys & _DENIED_QUERY_KEYS:
+        return True
+    if scope is not None and not parts.query and parts.path in site_feed_paths(scope):
+        return False
+    return bool(_DENIED_PATH.search(parts.path))
 
 
 def canonical(url: str) -> str:

@@ -48,6 +48,10 @@ class CrawlSummaryExtension:
         self.declared_comments: dict[int, int] = {}
         self.captured_comments: Counter[int] = Counter()
         self.post_urls: dict[int, str] = {}
+        # Threads that cannot be counted on the page: never reported as "0 comments".
+        self.comments_external: dict[int, str] = {}
+        self.comments_gated: dict[int, str] = {}
+        self.comments_closed: set[int] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -83,8 +87,14 @@ class CrawlSummaryExtension:
             self.records[f"{item.type}s"] += 1
             if item.id is not None:
                 self.post_urls[item.id] = item.url
-                if item.comment_count_declared is not None:
+                if item.comments_external:
+                    self.comments_external[item.id] = item.comments_external
+                elif item.comment_count_declared is not None:
                     self.declared_comments[item.id] = item.comment_count_declared
+                if item.comments_gated:
+                    self.comments_gated[item.id] = item.comments_gated
+                if item.comment_status == "closed":
+                    self.comments_closed.add(item.id)
         elif isinstance(item, Comment):
             self.records["comments"] += 1
             if item.post_id is not None:
@@ -165,6 +175,7 @@ class CrawlSummaryExtension:
                 if key.startswith("downloader/response_status_count/")
             },
             "coverage": coverage,
+            "requests": self._requests(stats),
             "politeness": {
                 "robots_txt_obeyed": bool(stats.get("robotstxt/request_count", 0)),
                 "forbidden_by_robots": stats.get("robotstxt/forbidden", 0),
@@ -178,6 +189,21 @@ class CrawlSummaryExtension:
                 "posts": POSTS_FILE,
                 "comments": COMMENTS_FILE,
                 "warc": sorted(p.name for p in self.crawl_dir.glob("*.warc.gz")),
+            },
+        }
+
+    def _requests(self, stats: dict[str, Any]) -> dict[str, Any]:
+        """Requests per archived post and what the spider asked for (``archiver/requests/``)."""
+        archived = self.records["posts"] + self.records["pages"]
+        total = int(stats.get("downloader/request_count", 0))
+        prefix = "archiver/requests/"
+        return {
+            "total": total,
+            "per_archived_post": round(total / archived, 2) if archived else None,
+            "by_kind": {
+                key[len(prefix) :]: value
+                for key, value in sorted(stats.items())
+                if key.startswith(prefix)
             },
         }
 
@@ -208,6 +234,26 @@ class CrawlSummaryExtension:
             "comments_declared": sum(self.declared_comments.values()),
             "comments_captured": self.records["comments"],
             "comment_mismatches": mismatches,
+            # How each thread was checked: its declared count against the comments captured,
+            # or why it could not be (comments elsewhere, hidden, or no count shown).
+            "comment_threads": {
+                "counted": len(self.declared_comments),
+                "external": len(self.comments_external),
+                "gated": len(self.comments_gated),
+                "closed": len(self.comments_closed),
+                "not_declared": len(
+                    set(self.post_urls) - set(self.declared_comments) - set(self.comments_external)
+                ),
+            },
+            "comments_external": [
+                {"post_id": post_id, "url": self.post_urls.get(post_id, ""), "system": system}
+                for post_id, system in sorted(self.comments_external.items())
+            ],
+            "comments_gated": [
+                {"post_id": post_id, "url": self.post_urls.get(post_id, ""), "gate": gate}
+                for post_id, gate in sorted(self.comments_gated.items())
+            ],
+            "comments_closed": sorted(self.comments_closed),
         }
 
 
@@ -222,10 +268,37 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"  posts:    {counts['posts']} (declared {coverage['posts_declared']})",
         f"  pages:    {counts['pages']} (declared {coverage['pages_declared']})",
         f"  comments: {counts['comments']} (declared {coverage['comments_declared']})",
-        f"  requests: {counts['requests']}, WARC records: {counts['warc_records']}, "
+        f"  threads:  {_threads(coverage)}",
+        f"  requests: {counts['requests']} ({summary['requests']['per_archived_post']} per "
+        f"archived post), WARC records: {counts['warc_records']}, "
         f"failures: {counts['failures']}",
+        f"  found by: {_found_by(summary['discovery'])}",
+    ]
+    lines += [
+        f"  mismatch: {m['url']} declares {m['declared']} comments, {m['captured']} captured"
+        for m in coverage["comment_mismatches"][:20]
+    ]
+    lines += [
+        f"  external: {e['url']} (comments on {e['system']}, not archived)"
+        for e in coverage["comments_external"][:20]
     ]
     lines += [f"  failed:   {f['url']} ({f['reason']})" for f in summary["failures"][:20]]
     if len(summary["failures"]) > 20:
         lines.append(f"  … and {len(summary['failures']) - 20} more in summary.json")
     return "\n".join(lines) + "\n"
+
+
+def _threads(coverage: dict[str, Any]) -> str:
+    threads = coverage["comment_threads"]
+    counted = threads["counted"] - len(coverage["comment_mismatches"])
+    return (
+        f"{counted} of {threads['counted']} counted threads complete, "
+        f"{threads['external']} external, {threads['gated']} gated, "
+        f"{threads['closed']} closed, {threads['not_declared']} without a count"
+    )
+
+
+def _found_by(discovery: dict[str, Any]) -> str:
+    sources = ("rest_api", "sitemap", "feeds", "archive_pages")
+    used = [name for name in sources if discovery.get(name) == "used"]
+    return ", ".join(used) or "the start page only"

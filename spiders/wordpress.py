@@ -1,18 +1,21 @@
 """The ``wordpress`` spider: ``scrapy crawl wordpress -a url=https://blog.example/``.
 
-It only decides what to fetch, best source first (REST API, then core sitemaps, then
-HTML archive pages), and hands every page to the pure functions of :mod:`archiver`.
+It only decides what to fetch, best source first (REST API, then sitemaps, then feeds and
+HTML archive pages), and hands every page to the pure functions of :mod:`archiver`. Every
+request goes through ``_request``: in scope, not denied, once per canonical URL.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals as scrapy_signals
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -21,10 +24,15 @@ from archiver.discovery import (
     api_listing_url,
     archive_links,
     blog_scope,
+    canonical,
+    feed_entry_links,
+    feed_links,
     find_api_root,
     is_denied,
     is_in_scope,
     is_post_sitemap,
+    page_links,
+    robots_sitemaps,
     sitemap_urls,
 )
 from archiver.extract.comments import comment_page_urls, extract_comments_from_html
@@ -34,8 +42,9 @@ from archiver.items import Post, Provenance
 from archiver.layout import new_crawl_dir
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator, Mapping
+    from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 
+    from lxml.html import HtmlElement
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from twisted.python.failure import Failure
@@ -56,6 +65,17 @@ class WordPressSpider(scrapy.Spider):
         self.scope = blog_scope(self.url)
         self.crawl_dir = Path("output")
         self.fallback_started = False
+        self.html_fallback_started = False
+        # What the home page and robots.txt said, for the fallbacks.
+        self.home: tuple[str, HtmlElement] | None = None
+        self.feeds: list[str] = []
+        self.robots_sitemaps: list[str] = []
+        self.sitemap_guesses: list[str] = []
+        # Canonical URLs already requested (w3lib), so no source asks twice for one page.
+        self.seen: set[str] = set()
+        # Sources made of several requests (sitemaps, feeds): requests still out, used ones.
+        self.pending: Counter[str] = Counter()
+        self.used: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -66,10 +86,25 @@ class WordPressSpider(scrapy.Spider):
         else:
             root = Path(crawler.settings.get("ARCHIVER_OUTPUT_DIR", "output")).resolve()
             spider.crawl_dir = new_crawl_dir(root, spider.url, datetime.now(UTC))
+        # RobotsTxtMiddleware fetches robots.txt before the home page; its Sitemap: lines are
+        # read from that response rather than fetched a second time.
+        crawler.signals.connect(spider.response_received, signal=scrapy_signals.response_received)
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
+        # Sitemaps list the home page too: it is fetched once, here.
+        self.seen.add(canonical(self.url))
+        self._inc("archiver/requests/home")
         yield scrapy.Request(self.url, callback=self.parse_home, errback=self.on_failure)
+
+    def response_received(self, response: Response) -> None:
+        parts = urlsplit(response.url)
+        if (
+            parts.path == "/robots.txt"
+            and parts.netloc.lower() == self.scope[0]
+            and response.status == 200
+        ):
+            self.robots_sitemaps = robots_sitemaps(response.url, response.body)
 
     # --- discovery -----------------------------------------------------------------------
 
@@ -77,15 +112,18 @@ class WordPressSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self._fail(response.url, "home page is not HTML", response.status)
             return
+        page = parse_html(response.text)
+        self.home = (response.url, page)
+        self.feeds = [url for url in feed_links(response.url, page) if not _is_comments_feed(url)]
         link_headers = [h.decode("latin-1") for h in response.headers.getlist("Link")]
-        root = find_api_root(response.url, link_headers, parse_html(response.text))
+        root = find_api_root(response.url, link_headers, page)
         if not root or not self._allowed(root):
             self._note("rest_api", "not advertised" if not root else f"out of scope: {root}")
             yield from self._fallback()
             return
         self._note("rest_api_root", root)
         for kind in API_KINDS:
-            yield self._api_request(root, kind, 1)
+            yield from self._api_request(root, kind, 1)
 
     def parse_api_listing(
         self, response: Response, root: str, kind: str, page: int
@@ -102,7 +140,7 @@ class WordPressSpider(scrapy.Spider):
             total = _int_header(response, b"X-WP-Total", default=len(objects))
             self._note(f"declared_{kind}", total)
             for next_page in range(2, total_pages + 1):
-                yield self._api_request(root, kind, next_page)
+                yield from self._api_request(root, kind, next_page)
         source = provenance(response, "api")
         for obj in objects:
             link = str(obj.get("link") or "")
@@ -110,10 +148,11 @@ class WordPressSpider(scrapy.Spider):
                 reason = f"{kind} object {obj.get('id')} has no link in scope"
                 self._fail(link or response.url, reason)
                 continue
-            yield scrapy.Request(
+            yield from self._request(
                 link,
-                callback=self.parse_post_page,
-                errback=self.on_post_page_failure,
+                "post",
+                self.parse_post_page,
+                self.on_post_page_failure,
                 cb_kwargs={"api_post": obj, "api_source": source},
             )
 
@@ -122,45 +161,73 @@ class WordPressSpider(scrapy.Spider):
         self._note("rest_api", f"unusable: {request.url}: {_reason(failure)}")
         yield from self._fallback()
 
-    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+    def parse_sitemap(self, response: Response, top: bool = False) -> Iterator[Any]:
         try:
             kind, locations = sitemap_urls(response.body)
         except Exception as error:  # a sitemap that is not XML: say so, fall back further
-            self._note("sitemap", f"unusable: {response.url}: {error}")
-            yield from self._archive_fallback()
+            yield from self._sitemap_failed(response.url, _describe(error), top)
             return
-        self._note("sitemap", "used")
+        if top:
+            self._source_done("sitemap")
         for location in locations:
-            if not self._allowed(location):
-                continue
             if kind == "sitemapindex":
                 if is_post_sitemap(location):
-                    yield scrapy.Request(
-                        location, callback=self.parse_sitemap, errback=self.on_failure
+                    yield from self._request(
+                        location, "sitemap", self.parse_sitemap, self.on_sitemap_failure
                     )
             else:
-                yield scrapy.Request(
-                    location, callback=self.parse_post_page, errback=self.on_post_page_failure
+                yield from self._request(
+                    location, "post", self.parse_post_page, self.on_post_page_failure
                 )
 
     def on_sitemap_failure(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
-        self._note("sitemap", f"unusable: {request.url}: {_reason(failure)}")
-        yield from self._archive_fallback()
+        top = bool(request.cb_kwargs.get("top"))
+        yield from self._sitemap_failed(request.url, _reason(failure), top, _status(failure))
+
+    def _sitemap_failed(
+        self, url: str, reason: str, top: bool, status: int | None = None
+    ) -> Iterator[Any]:
+        if top:  # a sitemap to try: unusable when every one tried failed
+            if self._source_done("sitemap", f"{url}: {reason}"):
+                if status in {404, 410}:  # sitemaps are off, not merely elsewhere
+                    self.sitemap_guesses.clear()
+                if self.sitemap_guesses:
+                    yield from self._try_sitemaps([self.sitemap_guesses.pop(0)])
+                else:
+                    yield from self._html_fallback()
+            return
+        # A posts sitemap the index listed failed: its posts may only be found in the HTML.
+        self._fail(url, f"unusable sitemap: {reason}", status)
+        yield from self._html_fallback()
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        try:
+            links = feed_entry_links(response.url, response.body)
+        except ValueError as error:
+            self._source_done("feeds", f"{response.url}: {error}")
+            return
+        self._source_done("feeds")
+        for url in links:
+            yield from self._request(url, "post", self.parse_post_page, self.on_post_page_failure)
+
+    def on_feed_failure(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        self._source_done("feeds", f"{request.url}: {_reason(failure)}")
 
     def parse_archive_page(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
             return
-        posts, next_page = archive_links(response.url, parse_html(response.text))
-        for url in posts:
-            if self._allowed(url):
-                yield scrapy.Request(
-                    url, callback=self.parse_post_page, errback=self.on_post_page_failure
-                )
-        if next_page and self._allowed(next_page):
-            yield scrapy.Request(
-                next_page, callback=self.parse_archive_page, errback=self.on_failure
+        yield from self._archive_page(response.url, parse_html(response.text))
+
+    def _archive_page(self, url: str, page: HtmlElement) -> Iterator[Any]:
+        posts, next_page = archive_links(url, page)
+        for post_url in [*posts, *page_links(url, page)]:
+            yield from self._request(
+                post_url, "post", self.parse_post_page, self.on_post_page_failure
             )
+        if next_page:
+            yield from self._request(next_page, "archive", self.parse_archive_page)
 
     # --- posts and comments --------------------------------------------------------------
 
@@ -201,13 +268,9 @@ class WordPressSpider(scrapy.Spider):
             comment.provenance = [source]
             yield comment
         for url in comment_page_urls(response.url, page):
-            if self._allowed(url):
-                yield scrapy.Request(
-                    url,
-                    callback=self.parse_comment_page,
-                    errback=self.on_failure,
-                    cb_kwargs={"post_id": post_id},
-                )
+            yield from self._request(
+                url, "comment_page", self.parse_comment_page, cb_kwargs={"post_id": post_id}
+            )
 
     def on_post_page_failure(self, failure: Failure) -> Iterator[Any]:
         """The page failed; what the API said of the post is still archived."""
@@ -224,30 +287,114 @@ class WordPressSpider(scrapy.Spider):
 
     # --- helpers -------------------------------------------------------------------------
 
-    def _api_request(self, root: str, kind: str, page: int) -> scrapy.Request:
-        return scrapy.Request(
+    def _request(
+        self,
+        url: str,
+        kind: str,
+        callback: Callable[..., Any],
+        errback: Callable[[Failure], Any] | None = None,
+        cb_kwargs: dict[str, Any] | None = None,
+        awaited: bool = False,
+    ) -> Iterator[scrapy.Request]:
+        """The one way the spider asks for a URL: in scope, not denied, once per canonical
+        URL (w3lib), counted per kind (``archiver/requests/<kind>``).
+
+        ``awaited``: the crawl waits for its callback or errback (a discovery source), so
+        Scrapy's duplicate filter must not drop it silently after a redirect to a URL seen.
+        """
+        if not self._allowed(url):
+            self._inc("archiver/requests/skipped_denied_or_out_of_scope")
+            return
+        key = canonical(url)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        self._inc(f"archiver/requests/{kind}")
+        yield scrapy.Request(
+            url,
+            callback=callback,
+            errback=errback or self.on_failure,
+            cb_kwargs=cb_kwargs,
+            dont_filter=awaited,
+        )
+
+    def _api_request(self, root: str, kind: str, page: int) -> Iterator[scrapy.Request]:
+        yield from self._request(
             api_listing_url(root, kind, page),
-            callback=self.parse_api_listing,
-            errback=self.on_api_failure,
+            "api",
+            self.parse_api_listing,
+            self.on_api_failure,
             cb_kwargs={"root": root, "kind": kind, "page": page},
         )
 
     def _fallback(self) -> Iterator[Any]:
-        """Discovery without the REST API: core sitemap first, archive pages last."""
+        """Discovery without the REST API: the sitemaps robots.txt names, else the core
+        sitemap (pretty, then plain permalinks); feeds and archive pages when no sitemap
+        is usable."""
         if self.fallback_started:
             return
         self.fallback_started = True
-        yield scrapy.Request(
-            urljoin(self.url, "wp-sitemap.xml"),
-            callback=self.parse_sitemap,
-            errback=self.on_sitemap_failure,
-        )
+        sitemaps = [url for url in self.robots_sitemaps if self._allowed(url)]
+        if sitemaps:
+            self._note("sitemap_sources", f"robots.txt: {', '.join(sitemaps)}")
+            yield from self._try_sitemaps(sitemaps)
+        else:
+            # Under plain permalinks /wp-sitemap.xml is not routed; ?sitemap=index always is.
+            self.sitemap_guesses = [urljoin(self.url, "?sitemap=index")]
+            yield from self._try_sitemaps([urljoin(self.url, "wp-sitemap.xml")])
 
-    def _archive_fallback(self) -> Iterator[Any]:
+    def _try_sitemaps(self, urls: list[str]) -> Iterator[Any]:
+        for url in urls:
+            requests = list(
+                self._request(
+                    url,
+                    "sitemap",
+                    self.parse_sitemap,
+                    self.on_sitemap_failure,
+                    cb_kwargs={"top": True},
+                    awaited=True,
+                )
+            )
+            self.pending["sitemap"] += len(requests)
+            yield from requests
+        if not self.pending["sitemap"]:
+            self._note("sitemap", "none in scope")
+            yield from self._html_fallback()
+
+    def _html_fallback(self) -> Iterator[Any]:
+        """Last resort: the feeds (latest posts only) and the archive pages from the home
+        page on, with the pages its menu links."""
+        if self.html_fallback_started:
+            return
+        self.html_fallback_started = True
+        feeds = [url for url in self.feeds if self._allowed(url)] or [urljoin(self.url, "feed/")]
+        for url in feeds:
+            requests = list(
+                self._request(url, "feed", self.parse_feed, self.on_feed_failure, awaited=True)
+            )
+            self.pending["feeds"] += len(requests)
+            yield from requests
         self._note("archive_pages", "used")
-        yield scrapy.Request(
-            self.url, callback=self.parse_archive_page, errback=self.on_failure, dont_filter=True
-        )
+        if self.home is not None:  # the home page is archive page 1: not fetched again
+            yield from self._archive_page(*self.home)
+
+    def _source_done(self, source: str, error: str = "") -> bool:
+        """One request of ``source`` ended; True when the whole source proved unusable."""
+        self.pending[source] -= 1
+        if not error:
+            if source not in self.used:
+                self.used.add(source)
+                self._note(source, "used")
+            return False
+        if self.pending[source] <= 0 and source not in self.used:
+            self._note(source, f"unusable: {error}")
+            return True
+        return False
+
+    def _inc(self, key: str) -> None:
+        stats = getattr(self.crawler, "stats", None)
+        if stats is not None:
+            stats.inc_value(key)
 
     def _post_from_api(
         self, url: str, api_post: Mapping[str, Any] | None, api_source: Provenance | None
@@ -263,7 +410,7 @@ class WordPressSpider(scrapy.Spider):
         return post
 
     def _allowed(self, url: str) -> bool:
-        return is_in_scope(url, self.scope) and not is_denied(url)
+        return is_in_scope(url, self.scope) and not is_denied(url, self.scope)
 
     def _fail(self, url: str, reason: str, status: int | None = None) -> None:
         self.logger.warning("not archived: %s (%s)", url, reason)
@@ -297,6 +444,11 @@ def provenance(response: Response, source: str) -> Provenance:
         warc_offset=record.get("offset"),
         warc_record_id=str(record.get("record_id", "")),
     )
+
+
+def _is_comments_feed(url: str) -> bool:
+    """A comments feed points at comments (on any comment page), not at posts."""
+    return "comments" in urlsplit(url).path.lower() or "comments-" in urlsplit(url).query
 
 
 def _json_list(response: Response) -> list[dict[str, Any]] | None:

@@ -4,12 +4,15 @@ yields, and that a failure is reported without losing what is already known."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
 
 from archiver import signals
 from archiver.items import Comment, Post
@@ -81,11 +84,7 @@ def test_rest_listing_pages_and_post_requests(spider_and_events):
         request=Request(url),
         headers={"X-WP-TotalPages": "3", "X-WP-Total": "261"},
     )
-    out = list(
-        spider.parse_api_listing(
-            response, root="http://127.0.0.1:8081/wp-json/", kind="posts", page=1
-        )
-    )
+    out = list(spider.parse_api_listing(response, root=f"{BASE}wp-json/", kind="posts", page=1))
     listing_pages = [r for r in out if "wp-json" in r.url]
     post_pages = [r for r in out if "wp-json" not in r.url]
     assert ["page=2" in r.url or "page=3" in r.url for r in listing_pages] == [True, True]
@@ -138,3 +137,45 @@ def test_start_url_forms():
 def test_a_url_is_required():
     with pytest.raises(ValueError, match="give the blog's address"):
         WordPressSpider()
+
+
+def _home_without_rest() -> HtmlResponse:
+    """The home page as a blog with its REST API hidden shows it (no api.w.org link)."""
+    url, text = load_fixture("twentytwentyone", "home.html")
+    text = re.sub(r"<link[^>]*https://api\.w\.org/[^>]*>", "", text)
+    return _html((url, text))
+
+
+def test_without_rest_the_sitemaps_of_robots_txt_come_first(spider_and_events):
+    spider, events = spider_and_events
+    robots = TextResponse(
+        f"{BASE}robots.txt",
+        body=f"User-agent: *\nSitemap: {BASE}sitemap_index.xml\n".encode(),
+        request=Request(f"{BASE}robots.txt"),
+    )
+    spider.response_received(robots)
+    out = list(spider.parse_home(_home_without_rest()))
+    assert [r.url for r in out] == [f"{BASE}sitemap_index.xml"]
+    assert out[0].dont_filter  # awaited: never dropped silently after a redirect
+    assert ("note", {"key": "rest_api", "value": "not advertised"}) in events
+
+
+def test_no_sitemap_falls_back_to_feeds_archive_pages_and_menu_pages(spider_and_events):
+    spider, events = spider_and_events
+    (sitemap,) = spider.parse_home(_home_without_rest())
+    assert sitemap.url == f"{BASE}wp-sitemap.xml"
+    not_found = HtmlResponse(sitemap.url, status=404, body=b"<html></html>", request=sitemap)
+    failure = Failure(HttpError(not_found))
+    failure.request = sitemap  # type: ignore[attr-defined]
+    out = list(spider.on_sitemap_failure(failure))
+    urls = [r.url for r in out]
+    assert urls[0] == f"{BASE}feed/"  # the feed the home page advertises, never comments'
+    assert f"{BASE}page/2/" in urls  # archive page 2: the home page is page 1, not refetched
+    assert f"{BASE}about/" in urls  # a page, from the menu
+    assert BASE not in urls
+    assert len(urls) == len(set(urls))
+    notes = {e["key"]: e["value"] for kind, e in events if kind == "note"}
+    assert notes["sitemap"].startswith("unusable:")
+    assert notes["archive_pages"] == "used"
+    # A second failing source never restarts the fallback.
+    assert list(spider.on_sitemap_failure(failure)) == []

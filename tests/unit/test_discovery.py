@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+import pytest
+
 from archiver.discovery import (
     api_listing_url,
     api_url,
     blog_scope,
+    feed_entry_links,
+    feed_links,
     find_api_root,
     is_denied,
     is_in_scope,
     is_post_sitemap,
+    page_links,
+    robots_sitemaps,
 )
+from archiver.extract.page import parse_html
 
 
 def test_api_root_from_link_header():
@@ -65,3 +72,100 @@ def test_only_post_and_page_sitemaps_lead_to_content():
     assert is_post_sitemap("https://b.example/wp-sitemap-posts-page-1.xml")
     assert not is_post_sitemap("https://b.example/wp-sitemap-users-1.xml")
     assert not is_post_sitemap("https://b.example/wp-sitemap-taxonomies-category-1.xml")
+
+
+def test_post_sitemaps_of_core_plain_permalinks_yoast_and_rank_math():
+    assert is_post_sitemap("https://b.example/?sitemap=posts&sitemap-subtype=post&paged=1")
+    assert not is_post_sitemap("https://b.example/?sitemap=users&paged=1")
+    assert is_post_sitemap("https://b.example/post-sitemap.xml")
+    assert is_post_sitemap("https://b.example/page-sitemap2.xml")
+    assert not is_post_sitemap("https://b.example/category-sitemap.xml")
+    assert not is_post_sitemap("https://b.example/author-sitemap.xml")
+
+
+def test_sitemaps_named_by_robots_txt():
+    robots = (
+        b"User-agent: *\nDisallow: /wp-admin/\n\nSitemap: https://b.example/wp-sitemap.xml\n"
+        b"sitemap: /sitemap_index.xml\nSitemap: https://b.example/wp-sitemap.xml\n"
+    )
+    assert robots_sitemaps("https://b.example/robots.txt", robots) == [
+        "https://b.example/wp-sitemap.xml",
+        "https://b.example/sitemap_index.xml",
+    ]
+    assert robots_sitemaps("https://b.example/robots.txt", b"User-agent: *\n") == []
+
+
+RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>B</title>
+<item><title>One</title><link>https://b.example/2024/01/01/one/</link></item>
+<item><title>Two</title><link>https://b.example/?p=2#respond</link></item>
+<item><title>One again</title><link>https://b.example/2024/01/01/one/#comment-4</link></item>
+</channel></rss>"""
+ATOM = b"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>B</title>
+<entry><title>One</title><link rel="alternate" type="text/html" href="/2024/01/01/one/"/>
+<link rel="replies" href="https://b.example/2024/01/01/one/feed/atom/"/></entry>
+<entry><title>Two</title><link href="https://b.example/2024/01/02/two/"/></entry>
+</feed>"""
+
+
+def test_feed_entries_of_rss_and_atom():
+    assert feed_entry_links("https://b.example/feed/", RSS) == [
+        "https://b.example/2024/01/01/one/",
+        "https://b.example/?p=2",
+    ]
+    assert feed_entry_links("https://b.example/feed/atom/", ATOM) == [
+        "https://b.example/2024/01/01/one/",
+        "https://b.example/2024/01/02/two/",
+    ]
+
+
+def test_a_feed_never_resolves_entities_nor_reads_files():
+    xxe = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<rss version="2.0"><channel><item><link>https://b.example/&x;</link></item></channel></rss>"""
+    links = feed_entry_links("https://b.example/feed/", xxe)
+    assert all("root:" not in link for link in links)
+
+
+def test_what_is_not_a_feed_is_refused():
+    with pytest.raises(ValueError, match="not XML"):
+        feed_entry_links("https://b.example/feed/", b"<html><body>Just a moment...</body>")
+    with pytest.raises(ValueError, match="not an RSS or Atom feed"):
+        feed_entry_links("https://b.example/feed/", b"<urlset/>")
+
+
+def test_feed_and_page_links_of_a_home_page():
+    page = parse_html(
+        """<html><head>
+        <link rel="alternate" type="application/rss+xml" href="/feed/">
+        <link rel="alternate" type="application/rss+xml" href="/comments/feed/">
+        <link rel="alternate" type="application/json" href="/wp-json/wp/v2/pages/3">
+        </head><body>
+        <ul><li class="menu-item menu-item-object-page"><a href="/about/">About</a></li>
+        <li class="menu-item menu-item-object-custom"><a href="https://else.example/">X</a></li>
+        <li class="page_item page-item-4"><a href="/contact/">Contact</a></li></ul>
+        <a class="wp-block-pages-list__item__link" href="/about/team/">Team</a>
+        </body></html>"""
+    )
+    assert feed_links("https://b.example/", page) == [
+        "https://b.example/feed/",
+        "https://b.example/comments/feed/",
+    ]
+    assert page_links("https://b.example/", page) == [
+        "https://b.example/about/",
+        "https://b.example/contact/",
+        "https://b.example/about/team/",
+    ]
+
+
+def test_only_the_blogs_own_main_feeds_are_allowed():
+    scope = blog_scope("https://example.com/blog/")
+    assert not is_denied("https://example.com/blog/feed/", scope)
+    assert not is_denied("https://example.com/blog/comments/feed/", scope)
+    assert is_denied("https://example.com/blog/feed/")  # without the scope, every feed
+    assert is_denied("https://example.com/blog/2024/01/01/post/feed/", scope)
+    assert is_denied("https://example.com/blog/category/film/feed/", scope)
+    assert is_denied("https://example.com/blog/2024/01/01/post/feed/atom/", scope)
+    assert is_denied("https://example.com/blog/?attachment_id=12", scope)
+    assert not is_denied("https://example.com/blog/?feed=rss2", scope)
