@@ -21,6 +21,7 @@ ARCHIVER_WARC_MAX_BYTES = 1_000_000_000  # rotate WARC files at about 1 GB
 ARCHIVER_WARC_PREFIX = "blog-archiver"
 ARCHIVER_OPERATOR = ""  # who runs the crawl, written into every warcinfo record
 ARCHIVER_PRINT_SUMMARY = True
+ARCHIVER_PROGRESS_INTERVAL = 30.0  # seconds between progress log lines; 0 turns them off
 
 FEEDS = {
     # %(crawl_dir)s is the spider's crawl_dir attribute (Scrapy fills URI params from it).
@@ -75,6 +76,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "archiver.summary.CrawlSummaryExtension": 500,
     "archiver.jsonl.SortedRecordsExtension": 510,
+    "archiver.progress.ProgressExtension": 520,
 }
 
 LOG_LEVEL = "INFO"
