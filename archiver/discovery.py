@@ -50,19 +50,7 @@ _DENIED_PATH = re.compile(
 )
 # Feeds that list the whole blog's latest posts or comments (relative to the blog's root).
 _SITE_FEEDS = ("feed/", "feed/atom/", "feed/rss2/", "comments/feed/", "comments/feed/atom/")
-_FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 _ATOM = "{http://www.w3.org/2005/Atom}"
-# Pages of the blog linked from its menus: classic menus (menu items of pages), the page
-# list of ``wp_page_menu`` and the block themes' page list.
-PAGE_LINK_XPATHS = (
-    "//li[contains(concat(' ', normalize-space(@class), ' '), ' menu-item-object-page ')]/a/@href",
-    "//li[contains(concat(' ', normalize-space(@class), ' '), ' page_item ')]/a/@href",
-    "//a[contains(concat(' ', normalize-space(@class), ' '), ' wp-block-pages-list__item__link ')]"
-    "/@href",
-)
-FEED_LINK_XPATH = "//link[@rel='alternate' and (@type='{}' or @type='{}')]/@href".format(
-    *_FEED_TYPES
-)
 
 
 def find_api_root(base_url: str, link_headers: Iterable[str], page: HtmlElement | None) -> str:
@@ -141,12 +129,7 @@ def robots_sitemaps(base_url: str, robots_txt: str | bytes) -> list[str]:
 
 def feed_links(base_url: str, page: HtmlElement) -> list[str]:
     """The RSS/Atom feeds a page advertises with ``<link rel="alternate">``, in order."""
-    found: list[str] = []
-    for href in page.xpath(FEED_LINK_XPATH):
-        url = urljoin(base_url, str(href).strip())
-        if url not in found:
-            found.append(url)
-    return found
+    return _unique_links(base_url, page, (sel.FEED_LINK_XPATH,))
 
 
 def feed_entry_links(base_url: str, body: bytes) -> list[str]:
@@ -185,25 +168,25 @@ def feed_entry_links(base_url: str, body: bytes) -> list[str]:
 
 def page_links(base_url: str, page: HtmlElement) -> list[str]:
     """Links to the blog's pages (``type: page``) in its menus."""
+    return _unique_links(base_url, page, sel.PAGE_LINK_XPATHS)
+
+
+def archive_links(base_url: str, page: HtmlElement) -> tuple[list[str], str]:
+    """Post links on an HTML archive page and the link to the next archive page."""
+    posts = _unique_links(base_url, page, sel.ARCHIVE_POST_LINK_XPATHS)
+    next_page = first_value(page, sel.ARCHIVE_NEXT_PAGE_XPATHS)
+    return posts, urljoin(base_url, next_page) if next_page else ""
+
+
+def _unique_links(base_url: str, page: HtmlElement, xpaths: Iterable[str]) -> list[str]:
+    """Absolute URLs of the hrefs ``xpaths`` select, in page order, each once."""
     found: list[str] = []
-    for xpath in PAGE_LINK_XPATHS:
+    for xpath in xpaths:
         for href in page.xpath(xpath):
             url = urljoin(base_url, str(href).strip())
             if url not in found:
                 found.append(url)
     return found
-
-
-def archive_links(base_url: str, page: HtmlElement) -> tuple[list[str], str]:
-    """Post links on an HTML archive page and the link to the next archive page."""
-    posts: list[str] = []
-    for xpath in sel.ARCHIVE_POST_LINK_XPATHS:
-        for href in page.xpath(xpath):
-            url = urljoin(base_url, str(href))
-            if url not in posts:
-                posts.append(url)
-    next_page = first_value(page, sel.ARCHIVE_NEXT_PAGE_XPATHS)
-    return posts, urljoin(base_url, next_page) if next_page else ""
 
 
 def blog_scope(start_url: str) -> tuple[str, str]:

@@ -161,6 +161,17 @@ ARCHIVE_POST_LINK_XPATHS = (
     f"//article//*[{has_class('entry-title')}]//a/@href",
     f"//*[{has_class('wp-block-post-title')}]//a/@href",
 )
+# Pages of the blog linked from its menus: classic menus (menu items of pages), the page
+# list of ``wp_page_menu`` and the block themes' page list.
+PAGE_LINK_XPATHS = (
+    f"//li[{has_class('menu-item-object-page')}]/a/@href",
+    f"//li[{has_class('page_item')}]/a/@href",
+    f"//a[{has_class('wp-block-pages-list__item__link')}]/@href",
+)
+FEED_LINK_XPATH = (
+    "//link[@rel='alternate' and (@type='application/rss+xml' or @type='application/atom+xml')]"
+    "/@href"
+)
 ARCHIVE_NEXT_PAGE_XPATHS = (
     "//a[@rel='next']/@href",
     f"//a[{has_class('next')}]/@href",
