@@ -472,7 +472,8 @@ def _int_header(response: Response, name: bytes, default: int) -> int:
 
 
 def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"
+    message = str(error)
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
 def _status(failure: Failure) -> int | None:
@@ -484,6 +485,5 @@ def _reason(failure: Failure) -> str:
     status = _status(failure)
     if status is not None:
         return f"HTTP {status}"
-    message = failure.getErrorMessage()
-    name = type(failure.value).__name__
-    return f"{name}: {message}" if message else name
+    error = failure.value
+    return _describe(error) if error is not None else failure.getErrorMessage()
