@@ -79,4 +79,14 @@ EXTENSIONS = {
     "archiver.progress.ProgressExtension": 520,
 }
 
+# --- many machines (archiver.distributed) -------------------------------------------
+# Set ARCHIVER_REDIS_URL (redis://host:6379/0) to share one blog's frontier among workers.
+ARCHIVER_REDIS_URL = ""
+ARCHIVER_CRAWL_ID = ""  # names the shared crawl in Redis; default: the blog's folder name
+ARCHIVER_WORKER_ID = ""  # default: <host>-<pid>
+ARCHIVER_WORKER_TIMEOUT = 60.0  # seconds without a heartbeat before a worker counts as dead
+ADDONS = {
+    "archiver.distributed.DistributedCrawlAddon": 0,
+}
+
 LOG_LEVEL = "INFO"

@@ -35,6 +35,7 @@ from archiver.discovery import (
     robots_sitemaps,
     sitemap_urls,
 )
+from archiver.distributed import SharedCrawl
 from archiver.extract.comments import comment_page_urls, extract_comments_from_html
 from archiver.extract.page import parse_html
 from archiver.extract.posts import extract_post_from_html, merge_posts, post_from_api
@@ -76,6 +77,9 @@ class WordPressSpider(scrapy.Spider):
         # Sources made of several requests (sitemaps, feeds): requests still out, used ones.
         self.pending: Counter[str] = Counter()
         self.used: set[str] = set()
+        # With ARCHIVER_REDIS_URL: the crawl the workers share; Redis, not ``seen``, then
+        # decides which worker requests a URL (see archiver.distributed).
+        self.shared_crawl: SharedCrawl | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -85,7 +89,12 @@ class WordPressSpider(scrapy.Spider):
             spider.crawl_dir = Path(explicit).resolve()
         else:
             root = Path(crawler.settings.get("ARCHIVER_OUTPUT_DIR", "output")).resolve()
-            spider.crawl_dir = new_crawl_dir(root, spider.url, datetime.now(UTC))
+            spider.shared_crawl = SharedCrawl.from_settings(crawler.settings, spider.url)
+            if spider.shared_crawl is not None:
+                now = datetime.now(UTC)
+                spider.crawl_dir = spider.shared_crawl.worker_dir(root, spider.url, now)
+            else:
+                spider.crawl_dir = new_crawl_dir(root, spider.url, datetime.now(UTC))
         # RobotsTxtMiddleware fetches robots.txt before the home page; its Sitemap: lines are
         # read from that response rather than fetched a second time.
         crawler.signals.connect(spider.response_received, signal=scrapy_signals.response_received)
@@ -94,6 +103,8 @@ class WordPressSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         # Sitemaps list the home page too: it is fetched once, here.
         self.seen.add(canonical(self.url))
+        if not self._claim(canonical(self.url)):
+            return  # another worker of the shared crawl fetches it
         self._inc("archiver/requests/home")
         yield scrapy.Request(self.url, callback=self.parse_home, errback=self.on_failure)
 
@@ -309,6 +320,8 @@ class WordPressSpider(scrapy.Spider):
         if key in self.seen:
             return
         self.seen.add(key)
+        if not self._claim(key):
+            return
         self._inc(f"archiver/requests/{kind}")
         yield scrapy.Request(
             url,
@@ -331,7 +344,7 @@ class WordPressSpider(scrapy.Spider):
         """Discovery without the REST API: the sitemaps robots.txt names, else the core
         sitemap (pretty, then plain permalinks); feeds and archive pages when no sitemap
         is usable."""
-        if self.fallback_started:
+        if self.fallback_started or not self._claim("discovery:fallback"):
             return
         self.fallback_started = True
         sitemaps = [url for url in self.robots_sitemaps if self._allowed(url)]
@@ -364,7 +377,7 @@ class WordPressSpider(scrapy.Spider):
     def _html_fallback(self) -> Iterator[Any]:
         """Last resort: the feeds (latest posts only) and the archive pages from the home
         page on, with the pages its menu links."""
-        if self.html_fallback_started:
+        if self.html_fallback_started or not self._claim("discovery:html_fallback"):
             return
         self.html_fallback_started = True
         feeds = [url for url in self.feeds if self._allowed(url)] or [urljoin(self.url, "feed/")]
@@ -377,6 +390,8 @@ class WordPressSpider(scrapy.Spider):
         self._note("archive_pages", "used")
         if self.home is not None:  # the home page is archive page 1: not fetched again
             yield from self._archive_page(*self.home)
+        elif self.shared_crawl is not None:  # another worker read it: read it again here
+            yield scrapy.Request(self.url, callback=self.parse_archive_page, dont_filter=True)
 
     def _source_done(self, source: str, error: str = "") -> bool:
         """One request of ``source`` ended; True when the whole source proved unusable."""
@@ -390,6 +405,11 @@ class WordPressSpider(scrapy.Spider):
             self._note(source, f"unusable: {error}")
             return True
         return False
+
+    def _claim(self, name: str) -> bool:
+        """True when this process is the one to request ``name`` (always, unless the
+        frontier is shared by several workers)."""
+        return self.shared_crawl is None or self.shared_crawl.claim(name)
 
     def _inc(self, key: str) -> None:
         stats = getattr(self.crawler, "stats", None)
