@@ -11,6 +11,11 @@ summary; exit status 0 when sound, 1 on any defect, 2 on a usage error.
 ``archiver extract CRAWL_DIR|WARC...`` rebuilds ``posts.jsonl`` and ``comments.jsonl``
 from the WARC files alone, offline, by running the crawl's own code against them
 (:mod:`archiver.rebuild`); the result equals the crawl's JSONL byte for byte.
+
+``archiver deploy --scrapyd URL`` adds this blog-archiver to a Scrapyd server;
+``archiver schedule SITES.toml --scrapyd URL`` submits the due sites of a sites file
+(:mod:`archiver.scheduling`); ``archiver merge CRAWL_DIR`` merges the worker folders of a
+distributed crawl (:mod:`archiver.merge`).
 """
 
 from __future__ import annotations
@@ -56,7 +61,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     extract.add_argument("-o", "--output", help="output folder (default: CRAWL_DIR/extracted)")
     extract.add_argument("--url", help="the blog's address (default: from summary.json)")
+    deploy = commands.add_parser("deploy", help="add this blog-archiver to a Scrapyd server")
+    deploy.add_argument("--scrapyd", required=True, metavar="URL", help="Scrapyd's address")
+    deploy.add_argument("--project", default="blog_archiver", help="Scrapyd project name")
+    deploy.add_argument("--version", help="version (default: <version>.<unix time>)")
+    schedule = commands.add_parser(
+        "schedule", help="submit the due sites of a sites file to Scrapyd, report failed jobs"
+    )
+    schedule.add_argument("sites", metavar="SITES.toml", help="the sites file")
+    schedule.add_argument("--scrapyd", required=True, metavar="URL", help="Scrapyd's address")
+    schedule.add_argument("--project", default="blog_archiver", help="Scrapyd project name")
+    schedule.add_argument(
+        "--state", help="the scheduler's record (default: schedule.sqlite in the output folder)"
+    )
+    schedule.add_argument("--dry-run", action="store_true", help="say what is due, submit nothing")
+    merge = commands.add_parser("merge", help="merge the worker folders of a distributed crawl")
+    merge.add_argument("crawl_dir", metavar="CRAWL_DIR", help="the crawl folder")
     args = parser.parse_args(argv)
+    if args.command == "deploy":
+        return deploy_command(args.scrapyd, args.project, args.version)
+    if args.command == "schedule":
+        return schedule_command(
+            Path(args.sites), args.scrapyd, args.project, args.state, args.dry_run
+        )
+    if args.command == "merge":
+        return merge_command(Path(args.crawl_dir))
     if args.command == "crawl":
         return crawl_command(args.url, args.output, args.set)
     if args.command == "extract":
@@ -146,6 +175,59 @@ def verify_command(paths: list[Path]) -> int:
         f"{len(defects)} defects"
     )
     return 1 if defects else 0
+
+
+def deploy_command(scrapyd: str, project: str, version: str | None) -> int:
+    """Build the egg and add it to Scrapyd as a new version of ``project``."""
+    from archiver.deploy import build_egg, default_version
+    from archiver.scheduling import ScrapydClient, ScrapydError
+
+    version = version or default_version()
+    try:
+        answer = ScrapydClient(scrapyd).add_version(project, version, build_egg(project, version))
+    except (ScrapydError, RuntimeError) as error:
+        print(f"archiver deploy: {error}", file=sys.stderr)
+        return 1
+    print(f"deployed {project} {version} to {scrapyd}: spiders {answer.get('spiders')}")
+    return 0
+
+
+def schedule_command(
+    sites_path: Path, scrapyd: str, project: str, state: str | None, dry_run: bool
+) -> int:
+    """Report the jobs that ended since the last run, submit the due sites; exit 1 when a
+    job failed or Scrapyd could not be used, 2 on a bad sites file."""
+    from archiver.scheduling import STATE_FILE, ScrapydClient, ScrapydError, run_schedule
+    from archiver.sites import SitesFileError, load_sites
+
+    try:
+        sites = load_sites(sites_path)
+    except SitesFileError as error:
+        print(f"archiver schedule: {error}", file=sys.stderr)
+        return 2
+    state_path = Path(state) if state else sites[0].output / STATE_FILE
+    try:
+        report = run_schedule(sites, state_path, ScrapydClient(scrapyd), project, dry_run=dry_run)
+    except ScrapydError as error:
+        print(f"archiver schedule: Scrapyd: {error}", file=sys.stderr)
+        return 1
+    for line in report.lines():
+        print(line)
+    return 1 if report.failed else 0
+
+
+def merge_command(crawl_dir: Path) -> int:
+    """Merge a distributed crawl's worker folders; exit 0 only for a complete archive."""
+    from archiver.merge import merge_crawl
+    from archiver.summary import format_summary
+
+    try:
+        summary = merge_crawl(crawl_dir)
+    except FileNotFoundError as error:
+        print(f"archiver merge: {error}", file=sys.stderr)
+        return 2
+    sys.stdout.write(format_summary(summary))
+    return 0 if summary.get("complete") else 1
 
 
 def start_test_wordpress() -> str:

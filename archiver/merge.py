@@ -6,7 +6,10 @@ worker to finish (or ``archiver merge CRAWL_DIR``) writes, in ``<crawl>/``:
 
 * ``posts.jsonl`` and ``comments.jsonl``: the records of every worker that finished,
   sorted by id as a single-process crawl writes them; provenance names the WARC file
-  with its worker folder (``worker-<id>/blog-archiver-….warc.gz``);
+  with its worker folder (``worker-<id>/blog-archiver-<id>-….warc.gz``: a record may
+  come from a response another worker fetched, such as a REST listing). A response a
+  dead worker fetched is pointed at again where a finished worker fetched it too
+  (its ``index.cdxj``);
 * ``summary.json``: counts summed, coverage computed again from the merged records,
   failures and discovery notes of all workers, and per worker whether it was included.
 
@@ -17,6 +20,7 @@ left out: the requests it had taken were queued again and archived by the others
 from __future__ import annotations
 
 import json
+import zlib
 from collections import Counter
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -52,11 +56,16 @@ def merge_crawl(crawl_dir: Path) -> dict[str, Any]:
                 "finish_reason": reason,
                 "note": "left out; the requests it had taken were queued again",
             }
-    posts = _merge_records(crawl_dir, list(summaries), POSTS_FILE, post_sort_key, _post_key)
-    comments = _merge_records(
-        crawl_dir, list(summaries), COMMENTS_FILE, comment_sort_key, _comment_key
-    )
+    sources = WarcSources(crawl_dir, list(summaries))
+    posts = _merge_records(crawl_dir, sources, POSTS_FILE, post_sort_key, _post_key)
+    comments = _merge_records(crawl_dir, sources, COMMENTS_FILE, comment_sort_key, _comment_key)
     summary = _merged_summary(crawl_dir, summaries, status, posts, comments)
+    summary["failures"] += [
+        {"url": url, "reason": "its response is only in the WARC of a worker that died"}
+        for url in sorted(sources.unresolved)
+    ]
+    summary["counts"]["failures"] = len(summary["failures"])
+    summary["complete"] = summary["complete"] and not sources.unresolved
     path = crawl_dir / SUMMARY_FILE
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
@@ -81,20 +90,73 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
+class WarcSources:
+    """Where the responses of the included workers are: WARC file name → its path in the
+    crawl folder, and URL → (path, offset, length) from each worker's ``index.cdxj``."""
+
+    def __init__(self, crawl_dir: Path, workers: list[str]) -> None:
+        self.crawl_dir = crawl_dir
+        self.workers = workers
+        self.files: dict[str, str] = {}
+        self.by_url: dict[str, tuple[str, int, int]] = {}
+        self.unresolved: set[str] = set()
+        for worker in workers:
+            for path in sorted((crawl_dir / worker).glob("*.warc.gz")):
+                self.files[path.name] = f"{worker}/{path.name}"
+            index = crawl_dir / worker / "index.cdxj"
+            lines = index.read_text("utf-8").splitlines() if index.is_file() else []
+            for line in lines:
+                fields = json.loads(line.split(" ", 2)[2])
+                location = (
+                    f"{worker}/{fields['filename']}",
+                    int(fields["offset"]),
+                    int(fields["length"]),
+                )
+                self.by_url.setdefault(fields["url"], location)
+
+    def resolve(self, source: dict[str, Any]) -> None:
+        """Point ``source`` (a provenance entry) at a WARC file of an included worker."""
+        name = source.get("warc_file")
+        if not name:
+            return
+        if name in self.files:
+            source["warc_file"] = self.files[name]
+            return
+        location = self.by_url.get(source.get("url", ""))
+        if location is None:
+            self.unresolved.add(source.get("url", name))
+            return
+        path, offset, length = location
+        source["warc_file"] = path
+        source["warc_offset"] = offset
+        source["warc_record_id"] = _record_id(self.crawl_dir / path, offset, length)
+
+
+def _record_id(path: Path, offset: int, length: int) -> str:
+    """The ``WARC-Record-ID`` of the gzipped record at ``offset``."""
+    with path.open("rb") as warc:
+        warc.seek(offset)
+        head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(warc.read(length), 65536)
+    for line in head.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"warc-record-id":
+            return value.strip().decode("ascii", "replace")
+    return ""
+
+
 def _merge_records(
     crawl_dir: Path,
-    workers: list[str],
+    sources: WarcSources,
     name: str,
     sort_key: Callable[[dict[str, Any]], Any],
     identity: Callable[[dict[str, Any]], object],
 ) -> list[dict[str, Any]]:
     """The records of ``name`` from every included worker, once each, sorted."""
     records: dict[object, dict[str, Any]] = {}
-    for worker in workers:
+    for worker in sources.workers:
         for record in _read_jsonl(crawl_dir / worker / name):
             for source in record.get("provenance") or []:
-                if source.get("warc_file"):
-                    source["warc_file"] = f"{worker}/{source['warc_file']}"
+                sources.resolve(source)
             records.setdefault(identity(record), record)
     merged = sorted(records.values(), key=sort_key)
     path = crawl_dir / name
