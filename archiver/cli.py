@@ -145,6 +145,8 @@ def run_wordpress_spider(url: str, overrides: dict[str, object]) -> dict[str, ob
     process.crawl(crawler, url=url)
     process.start()
     crawl_dir = Path(getattr(crawler.spider, "crawl_dir", ""))
+    if getattr(crawler.spider, "shared_crawl", None) is not None:
+        return worker_summary(crawl_dir)
     summary_path = crawl_dir / "summary.json"
     if not summary_path.is_file():
         print(f"archiver: the crawl wrote no summary in {crawl_dir}", file=sys.stderr)
@@ -152,6 +154,24 @@ def run_wordpress_spider(url: str, overrides: dict[str, object]) -> dict[str, ob
     print(f"summary: {summary_path}")
     summary: dict[str, object] = json.loads(summary_path.read_text("utf-8"))
     return summary
+
+
+def worker_summary(worker_dir: Path) -> dict[str, object] | None:
+    """A worker of a distributed crawl: the merged summary if this worker merged the
+    crawl (it was the last), else whether its own part finished without failures."""
+    merged = worker_dir.parent / "summary.json"
+    if merged.is_file():
+        summary: dict[str, object] = json.loads(merged.read_text("utf-8"))
+        if worker_dir.name in (summary.get("workers") or {}):  # type: ignore[operator]
+            print(f"summary: {merged}")
+            return summary
+    own_path = worker_dir / "summary.json"
+    if not own_path.is_file():
+        print(f"archiver: the worker wrote no summary in {worker_dir}", file=sys.stderr)
+        return None
+    own = json.loads(own_path.read_text("utf-8"))
+    print(f"summary of this worker: {own_path} (the last worker to finish merges the crawl)")
+    return {"complete": own.get("finish_reason") == "finished" and not own.get("failures")}
 
 
 def verify_command(paths: list[Path]) -> int:
@@ -205,9 +225,10 @@ def schedule_command(
     except SitesFileError as error:
         print(f"archiver schedule: {error}", file=sys.stderr)
         return 2
-    state_path = Path(state) if state else sites[0].output / STATE_FILE
+    state_path = Path(state) if state else sites.output / STATE_FILE
+    client = ScrapydClient(scrapyd)
     try:
-        report = run_schedule(sites, state_path, ScrapydClient(scrapyd), project, dry_run=dry_run)
+        report = run_schedule(sites.sites, state_path, client, project, dry_run=dry_run)
     except ScrapydError as error:
         print(f"archiver schedule: Scrapyd: {error}", file=sys.stderr)
         return 1

@@ -24,14 +24,12 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archiver.layout import safe_name, site_name
 
 if TYPE_CHECKING:
-    from datetime import datetime
-    from pathlib import Path
-
     from redis import Redis
     from scrapy.settings import BaseSettings
 
@@ -115,15 +113,13 @@ class SharedCrawl:
         step) in this crawl, False for every later one."""
         return bool(self.client.sadd(self.key("claimed"), name))
 
-    def worker_dir(self, output_root: Path, url: str, now: datetime) -> Path:
-        """This worker's folder inside the crawl folder all workers share."""
-        stamp = now.strftime("%Y%m%dT%H%M%SZ")
-        # The first worker names the crawl folder; a resumed crawl keeps it.
-        self.client.set(self.key("folder"), stamp, nx=True)
+    def worker_dir(self, proposed: Path) -> Path:
+        """This worker's folder inside the crawl folder all workers share: the first
+        worker's ``proposed`` folder (a resumed crawl keeps it)."""
+        self.client.set(self.key("folder"), str(proposed), nx=True)
         shared = self.client.get(self.key("folder"))
-        if shared is not None:
-            stamp = shared.decode() if isinstance(shared, bytes) else str(shared)
-        return output_root / site_name(url) / stamp / f"{WORKER_DIR_PREFIX}{self.worker}"
+        folder = Path(shared.decode() if isinstance(shared, bytes) else str(shared or proposed))
+        return folder / f"{WORKER_DIR_PREFIX}{self.worker}"
 
     def all_keys(self) -> list[Any]:
         return list(self.client.scan_iter(match=f"{self.key()}:*"))

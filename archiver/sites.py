@@ -35,7 +35,15 @@ from archiver import settings as project_settings
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["SCRAPY_SETTINGS", "Schedule", "Site", "SitesFileError", "load_sites", "parse_sites"]
+__all__ = [
+    "SCRAPY_SETTINGS",
+    "Schedule",
+    "Site",
+    "SitesFile",
+    "SitesFileError",
+    "load_sites",
+    "parse_sites",
+]
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _INTERVAL = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
@@ -115,7 +123,14 @@ class Site:
     enabled: bool = True
 
 
-def load_sites(path: Path) -> list[Site]:
+@dataclass(frozen=True, slots=True)
+class SitesFile:
+    path: Path
+    sites: list[Site]
+    output: Path  # the default output folder (``[defaults] output``)
+
+
+def load_sites(path: Path) -> SitesFile:
     """Read and check a sites file.
 
     :raises SitesFileError: unreadable TOML or any invalid site, with where and why.
@@ -126,7 +141,9 @@ def load_sites(path: Path) -> list[Site]:
         raise SitesFileError(f"{path}: cannot read: {error.strerror or error}") from error
     except tomllib.TOMLDecodeError as error:
         raise SitesFileError(f"{path}: not valid TOML: {error}") from error
-    return parse_sites(data, str(path), base=path.parent)
+    sites = parse_sites(data, str(path), base=path.parent)
+    output = data.get("defaults", {}).get("output", "output")
+    return SitesFile(path, sites, (path.parent / output).resolve())
 
 
 def parse_sites(data: dict[str, Any], origin: str, base: Path) -> list[Site]:

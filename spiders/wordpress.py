@@ -89,12 +89,11 @@ class WordPressSpider(scrapy.Spider):
             spider.crawl_dir = Path(explicit).resolve()
         else:
             root = Path(crawler.settings.get("ARCHIVER_OUTPUT_DIR", "output")).resolve()
-            spider.shared_crawl = SharedCrawl.from_settings(crawler.settings, spider.url)
-            if spider.shared_crawl is not None:
-                now = datetime.now(UTC)
-                spider.crawl_dir = spider.shared_crawl.worker_dir(root, spider.url, now)
-            else:
-                spider.crawl_dir = new_crawl_dir(root, spider.url, datetime.now(UTC))
+            spider.crawl_dir = new_crawl_dir(root, spider.url, datetime.now(UTC))
+        # With ARCHIVER_REDIS_URL: one crawl folder for all the workers, one folder each in it.
+        spider.shared_crawl = SharedCrawl.from_settings(crawler.settings, spider.url)
+        if spider.shared_crawl is not None:
+            spider.crawl_dir = spider.shared_crawl.worker_dir(spider.crawl_dir)
         # RobotsTxtMiddleware fetches robots.txt before the home page; its Sitemap: lines are
         # read from that response rather than fetched a second time.
         crawler.signals.connect(spider.response_received, signal=scrapy_signals.response_received)

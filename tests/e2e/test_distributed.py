@@ -34,10 +34,14 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def start_worker(
-    url: str, output: Path, redis_url: str, crawl_id: str, worker: str
+    url: str, output: Path, redis_url: str, crawl_id: str, worker: str, *, cli: bool = False
 ) -> subprocess.Popen[str]:
-    """``scrapy crawl wordpress`` as a user starts it on each machine, with the shared Redis."""
+    """A worker as a user starts it on each machine, with the shared Redis: ``scrapy crawl
+    wordpress``, or ``archiver crawl`` (``cli``), whose exit status says whether the crawl
+    (when it merged it) or its part of it (otherwise) is complete."""
     command = [sys.executable, "-m", "scrapy", "crawl", "wordpress", "-a", f"url={url}"]
+    if cli:
+        command = [sys.executable, "-m", "archiver.cli", "crawl", url]
     for setting in (
         f"ARCHIVER_OUTPUT_DIR={output}",
         f"ARCHIVER_REDIS_URL={redis_url}",
@@ -75,7 +79,10 @@ def shared_crawl(
     wordpress_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Any]:
     output = tmp_path_factory.mktemp("distributed")
-    workers = [start_worker(wordpress_url, output, redis_url, "together", name) for name in "ab"]
+    workers = [
+        start_worker(wordpress_url, output, redis_url, "together", "a"),
+        start_worker(wordpress_url, output, redis_url, "together", "b", cli=True),
+    ]
     for worker in workers:
         finish(worker)
     return load_crawl(output)
@@ -87,7 +94,7 @@ def crawl_with_a_killed_worker(
 ) -> dict[str, Any]:
     output = tmp_path_factory.mktemp("distributed-kill")
     victim = start_worker(wordpress_url, output, redis_url, "killed", "victim")
-    survivor = start_worker(wordpress_url, output, redis_url, "killed", "survivor")
+    survivor = start_worker(wordpress_url, output, redis_url, "killed", "survivor", cli=True)
     client = Redis.from_url(redis_url)
     deadline = time.monotonic() + 300
     taken = 0
@@ -101,9 +108,10 @@ def crawl_with_a_killed_worker(
     assert taken >= 40, f"the victim took only {taken} requests"
     victim.kill()  # SIGKILL: no cleanup, no summary, an unfinished WARC file
     victim.communicate()
-    _, err = finish(survivor)
+    out, err = finish(survivor)
     crawl = load_crawl(output)
     crawl["survivor_log"] = err
+    crawl["survivor_stdout"] = out
     crawl["leftover_keys"] = client.keys("archiver:killed:*")
     return crawl
 
@@ -184,6 +192,8 @@ def test_the_survivor_finishes_the_blog_when_a_worker_is_killed(
     # The killed worker's partial folder is left out; what it had taken was archived again.
     assert workers["worker-victim"]["included"] is False
     assert "worker victim died" in crawl["survivor_log"]
+    # archiver crawl on the last worker prints and exits with the merged crawl's summary.
+    assert "complete archive of" in crawl["survivor_stdout"]
     survivor = crawl["dir"] / "worker-survivor"
     warcs = sorted(survivor.glob("*.warc.gz"))
     check = [sys.executable, "-m", "warcio.cli", "check", *map(str, warcs)]
