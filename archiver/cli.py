@@ -231,6 +231,8 @@ def schedule_command(
         report = run_schedule(sites.sites, state_path, client, project, dry_run=dry_run)
     except ScrapydError as error:
         print(f"archiver schedule: Scrapyd: {error}", file=sys.stderr)
+        if "not found" in str(error):
+            print(f"  (deploy first: archiver deploy --scrapyd {scrapyd})", file=sys.stderr)
         return 1
     for line in report.lines():
         print(line)

@@ -33,6 +33,7 @@ from redis.exceptions import ResponseError
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
@@ -80,6 +81,10 @@ class SharedFrontierScheduler(Scheduler):  # type: ignore[misc]
         )
         self._take = self.server.register_script(_TAKE)
         super().open(spider)
+        if not isinstance(self.queue, PriorityQueue):  # _TAKE reads the sorted set
+            raise ValueError(
+                "the shared frontier needs SCHEDULER_QUEUE_CLASS = scrapy_redis.queue.PriorityQueue"
+            )
 
     def enqueue_request(self, request: Request) -> bool:
         if not request.dont_filter and self.df.request_seen(request):
