@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -224,6 +224,7 @@ class Report:
     running: list[str]
     submitted: list[str]
     skipped: list[str]
+    due: list[str] = field(default_factory=list)  # what a dry run would submit
 
     def lines(self) -> list[str]:
         return [
@@ -231,6 +232,7 @@ class Report:
             *(f"finished  {line}" for line in self.finished),
             *(f"running   {line}" for line in self.running),
             *(f"submitted {line}" for line in self.submitted),
+            *(f"due       {line}" for line in self.due),
             *(f"skipped   {line}" for line in self.skipped),
         ]
 
@@ -315,7 +317,7 @@ def submit_due(
             **site.settings,
         }
         if dry_run:
-            report.submitted.append(f"{site.name}: due (dry run, not submitted)")
+            report.due.append(f"{site.name}: {site.url} (dry run: not submitted)")
             continue
         client.schedule(project, site.url, settings, job_id)
         job = Job(job_id, site.name, site.url, project, client.base_url, now, crawl_dir, OPEN)
