@@ -287,6 +287,8 @@ class WordPressSpider(scrapy.Spider):
     ) -> Iterator[Any]:
         source = provenance(response, "html")
         for comment in records.comments:
+            # The post's id as merged with the API's, whatever the page itself showed.
+            comment.post_id = post_id
             comment.provenance = [source]
             yield comment
         for url in records.comment_pages:
