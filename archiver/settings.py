@@ -22,6 +22,9 @@ ARCHIVER_WARC_PREFIX = "blog-archiver"
 ARCHIVER_OPERATOR = ""  # who runs the crawl, written into every warcinfo record
 ARCHIVER_PRINT_SUMMARY = True
 ARCHIVER_PROGRESS_INTERVAL = 30.0  # seconds between progress log lines; 0 turns them off
+# Worker processes that read post and comment pages (archiver.offload); unset: one per
+# core but the crawl's own (1 to 4); 0: in the crawling process.
+# ARCHIVER_EXTRACT_WORKERS = 1
 
 FEEDS = {
     # %(crawl_dir)s is the spider's crawl_dir attribute (Scrapy fills URI params from it).

@@ -40,7 +40,7 @@ POSTS_PER_SITEMAP = 2000  # WordPress core's wp_sitemaps_get_max_urls()
 POSTS_PER_ARCHIVE_PAGE = 10  # "Blog pages show at most"
 THREADS_PER_COMMENT_PAGE = 15  # top-level comments a comment page (page_comments on)
 MAX_DEPTH = 5  # thread_comments_depth
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 CATEGORIES = (
     ("Books", "books"),
@@ -385,7 +385,9 @@ def _human(when: datetime) -> str:
 
 
 def _comment_page_path(post: GeneratedPost, page: int) -> str:
-    return post.path if page == 1 else f"{post.path}comment-page-{page}/"
+    """Where WordPress links comment page ``page``: every page of a paginated thread is
+    ``…/comment-page-N/`` (the last one too, although the post's own URL shows it)."""
+    return post.path if post.comment_pages == 1 else f"{post.path}comment-page-{page}/"
 
 
 def _render_comment(
@@ -455,7 +457,7 @@ _NEXT_SVG = _PREV_SVG.replace(
 
 
 def _page_numbers(current: int, total: int, href: dict[int, str], prev: str, next_: str) -> str:
-    """paginate_links() as the theme prints it: end_size 1, mid_size 1, dots between."""
+    """paginate_links() as twentytwentyone prints it: end_size 1, mid_size 0, dots between."""
     parts = []
     if current > 1:
         parts.append(f'<a class="prev page-numbers" href="{href[current - 1]}">{prev}</a>')
@@ -464,7 +466,7 @@ def _page_numbers(current: int, total: int, href: dict[int, str], prev: str, nex
         if n == current:
             parts.append(f'<span aria-current="page" class="page-numbers current">Page {n}</span>')
             dots = False
-        elif n in (1, total) or abs(n - current) <= 1:
+        elif n in (1, total):
             parts.append(f'<a class="page-numbers" href="{href[n]}">Page {n}</a>')
             dots = False
         elif not dots:
@@ -475,7 +477,9 @@ def _page_numbers(current: int, total: int, href: dict[int, str], prev: str, nex
     return "\n".join(parts)
 
 
-def _comments_area(site: Site, post: GeneratedPost, page: int, chrome: Chrome) -> str:
+def _comments_area(
+    site: Site, post: GeneratedPost, page: int, chrome: Chrome, respond_path: str
+) -> str:
     out = ['<div id="comments" class="comments-area default-max-width show-avatars">\n\n']
     count = len(post.comments)
     if count:
@@ -490,7 +494,6 @@ def _comments_area(site: Site, post: GeneratedPost, page: int, chrome: Chrome) -
         out.extend(_render_comment(site, post, c, page, parity) for c in chunk)
         out.append("\t\t</ol><!-- .comment-list -->\n\n")
         if post.comment_pages > 1:
-            # WordPress links page 1 of a thread as …/comment-page-1/ from the other pages.
             href = {
                 n: site.url(f"{post.path}comment-page-{n}/") + "#comments"
                 for n in range(1, post.comment_pages + 1)
@@ -508,7 +511,7 @@ def _comments_area(site: Site, post: GeneratedPost, page: int, chrome: Chrome) -
                 f'\t\t<div class="nav-links">{links}</div>\n\t</nav>\n'
             )
     out.append("\t\t\t\n\t\t")
-    out.append(chrome.respond.format(post_id=post.id, path=_comment_page_path(post, page)))
+    out.append(chrome.respond.format(post_id=post.id, path=respond_path))
     out.append("\n\t\n</div><!-- #comments -->\n")
     return "".join(out)
 
@@ -757,8 +760,17 @@ def write_site(site: Site, out: Path) -> Site:
             if post.type == "post" and i + 1 < len(everything)
             else None
         )
-        for page in range(1, post.comment_pages + 1):
-            url = site.url(_comment_page_path(post, page))
+        # default_comments_page "newest" (the test WordPress's setting, WordPress's default):
+        # the post's own URL shows the last comment page; every page, the last one too, is
+        # also …/comment-page-N/ (canonical …/comment-page-N/#comments).
+        views = [(post.path, post.comment_pages, site.url(post.path))]
+        if post.comment_pages > 1:
+            views += [
+                (path, page, site.url(path) + "#comments")
+                for page in range(1, post.comment_pages + 1)
+                if (path := _comment_page_path(post, page))
+            ]
+        for path, page, canonical in views:
             if post.type == "post":
                 body_class = (
                     f"post-template-default single single-post postid-{post.id} single-format-standard "
@@ -770,22 +782,19 @@ def write_site(site: Site, out: Path) -> Site:
                     "is-light-theme no-js singular has-main-navigation"
                 )
             links = (
-                f'<link rel="canonical" href="{url}" />\n'
+                f'<link rel="canonical" href="{canonical}" />\n'
                 f"<link rel='shortlink' href='{site.base}?p={post.id}' />\n"
             )
             main = (
                 _article(site, post, single=True)
                 + "\n"
-                + _comments_area(site, post, page, chrome)
+                + _comments_area(site, post, page, chrome, path)
                 + (_post_navigation(site, prev, nxt) if post.type == "post" else "")
             )
             text = _document(
                 site, chrome, sidebar, html.escape(post.title), body_class, links, main
             )
-            _write(out, _comment_page_path(post, page), text, site)
-            if page == 1 and post.comment_pages > 1:
-                # …/comment-page-1/ (linked from the other pages) shows the same thread page.
-                _write(out, f"{post.path}comment-page-1/", text, site)
+            _write(out, path, text, site)
     newest = site.posts[::-1]
     _archive(
         site,

@@ -36,11 +36,12 @@ from archiver.discovery import (
     sitemap_urls,
 )
 from archiver.distributed import SharedCrawl
-from archiver.extract.comments import comment_page_urls, extract_comments_from_html
 from archiver.extract.page import parse_html
-from archiver.extract.posts import extract_post_from_html, merge_posts, post_from_api
+from archiver.extract.posts import merge_posts, post_from_api
+from archiver.extract.records import PageRecords, read_comment_page, read_post_page
 from archiver.items import Post, Provenance
 from archiver.layout import new_crawl_dir
+from archiver.offload import ExtractionPool, default_workers
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterator, Mapping
@@ -80,6 +81,8 @@ class WordPressSpider(scrapy.Spider):
         # With ARCHIVER_REDIS_URL: the crawl the workers share; Redis, not ``seen``, then
         # decides which worker requests a URL (see archiver.distributed).
         self.shared_crawl: SharedCrawl | None = None
+        # Post and comment pages are read in worker processes (see archiver.offload).
+        self.extraction = ExtractionPool(0)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -97,7 +100,14 @@ class WordPressSpider(scrapy.Spider):
         # RobotsTxtMiddleware fetches robots.txt before the home page; its Sitemap: lines are
         # read from that response rather than fetched a second time.
         crawler.signals.connect(spider.response_received, signal=scrapy_signals.response_received)
+        workers = crawler.settings.get("ARCHIVER_EXTRACT_WORKERS")
+        spider.extraction = ExtractionPool(
+            default_workers() if workers in (None, "") else int(workers)
+        )
         return spider
+
+    def closed(self, reason: str) -> None:
+        self.extraction.close()
 
     async def start(self) -> AsyncIterator[Any]:
         # Sitemaps list the home page too: it is fetched once, here.
@@ -241,43 +251,57 @@ class WordPressSpider(scrapy.Spider):
 
     # --- posts and comments --------------------------------------------------------------
 
-    def parse_post_page(
+    async def parse_post_page(
         self,
         response: Response,
         api_post: Mapping[str, Any] | None = None,
         api_source: Provenance | None = None,
-    ) -> Iterator[Any]:
-        api = self._post_from_api(response.url, api_post, api_source)
+    ) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
+            api = self._post_from_api(response.url, api_post, api_source)
             self._fail(response.url, "post page is not HTML", response.status)
             if api is not None:
                 yield api
             return
-        try:
-            page = parse_html(response.text)
-            html_post = extract_post_from_html(response.url, page)
-        except Exception as error:  # an extraction bug must not lose what the API gave
-            self._fail(response.url, f"extraction error: {_describe(error)}", response.status)
+        records = await self.extraction.run(read_post_page, response.url, response.text, api_post)
+        api = records.api_post
+        if records.api_error:
+            self._fail(response.url, f"unreadable REST object: {records.api_error}")
+        elif api is not None:
+            api.provenance = [api_source] if api_source else []
+        if records.html_post is None:
+            self._fail(response.url, f"extraction error: {records.error}", response.status)
             if api is not None:
                 yield api
             return
-        html_post.provenance = [provenance(response, "html")]
-        post = merge_posts(api, html_post)
+        records.html_post.provenance = [provenance(response, "html")]
+        post = merge_posts(api, records.html_post)
         yield post
-        yield from self._comments(response, page, post.id)
+        for item in self._comments(response, records, post.id):
+            yield item
 
-    def parse_comment_page(self, response: Response, post_id: int | None) -> Iterator[Any]:
+    async def parse_comment_page(
+        self, response: Response, post_id: int | None
+    ) -> AsyncIterator[Any]:
         if not isinstance(response, TextResponse):
             self._fail(response.url, "comment page is not HTML", response.status)
             return
-        yield from self._comments(response, parse_html(response.text), post_id)
+        records = await self.extraction.run(read_comment_page, response.url, response.text, post_id)
+        if records.error:
+            self._fail(response.url, f"extraction error: {records.error}", response.status)
+        for item in self._comments(response, records, post_id):
+            yield item
 
-    def _comments(self, response: TextResponse, page: Any, post_id: int | None) -> Iterator[Any]:
+    def _comments(
+        self, response: TextResponse, records: PageRecords, post_id: int | None
+    ) -> Iterator[Any]:
         source = provenance(response, "html")
-        for comment in extract_comments_from_html(response.url, page, post_id):
+        for comment in records.comments:
+            # The post's id as merged with the API's, whatever the page itself showed.
+            comment.post_id = post_id
             comment.provenance = [source]
             yield comment
-        for url in comment_page_urls(response.url, page):
+        for url in records.comment_pages:
             yield from self._request(
                 url, "comment_page", self.parse_comment_page, cb_kwargs={"post_id": post_id}
             )

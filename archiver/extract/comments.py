@@ -8,12 +8,13 @@ addresses and IPs are never read: WordPress does not publish them, and avatar UR
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin
 
-from archiver.clean import clean_body
+from archiver.clean import clean_bodies
 from archiver.extract import selectors as sel
-from archiver.extract.page import element_text, inner_html
+from archiver.extract.page import element_text, inner_html, xpath
 from archiver.items import Author, Comment
 
 if TYPE_CHECKING:
@@ -23,20 +24,30 @@ if TYPE_CHECKING:
 def extract_comments_from_html(url: str, page: HtmlElement, post_id: int | None) -> list[Comment]:
     """Every comment rendered on this page (one comment page of a post), in page order."""
     comments = []
-    for item in page.xpath(sel.COMMENT_ITEM_XPATH):
+    fragments = []
+    for item in xpath(page, sel.COMMENT_ITEM_XPATH):
         match = sel.COMMENT_ID.match(item.get("id") or "")
         if match is None:
             continue
-        comments.append(_comment_from_item(url, item, int(match.group(1)), post_id))
+        comment, content_html = _comment_from_item(url, item, int(match.group(1)), post_id)
+        comments.append(comment)
+        fragments.append(content_html)
+    for comment, body in zip(comments, clean_bodies(fragments, url), strict=True):
+        comment.content_html, comment.content_text = body.html, body.text
     return comments
 
 
 def comment_page_urls(url: str, page: HtmlElement) -> list[str]:
     """Links to the other pages of this post's comment thread, in page order, deduplicated."""
     base = urldefrag(url)[0]
+    if not _PAGE_HINT.search(base) and not xpath(page, _PAGE_HINT_HREFS):
+        # No link could name a comment page (it needs one of these words, in the link or,
+        # joined to a relative link, in this page's URL): the pagination selectors would
+        # each walk the page for nothing.
+        return []
     thread = _thread_key(base)
     found: list[str] = []
-    hrefs = [href for xpath in sel.COMMENT_PAGINATION_HREF_XPATHS for href in page.xpath(xpath)]
+    hrefs = [href for expr in sel.COMMENT_PAGINATION_HREF_XPATHS for href in xpath(page, expr)]
     for href in hrefs:
         absolute = urldefrag(urljoin(base, str(href)))[0]
         if (
@@ -50,6 +61,10 @@ def comment_page_urls(url: str, page: HtmlElement) -> list[str]:
     return found
 
 
+_PAGE_HINT = re.compile("comment-page-|cpage=")
+_PAGE_HINT_HREFS = "//a[contains(@href, 'comment-page-') or contains(@href, 'cpage=')]"
+
+
 def _thread_key(url: str) -> str:
     """The post a comment-page URL belongs to: the URL without its comment-page part."""
     return sel.COMMENT_PAGE_LINK.sub("/", url).rstrip("/?&")
@@ -57,13 +72,14 @@ def _thread_key(url: str) -> str:
 
 def _comment_from_item(
     url: str, item: HtmlElement, comment_id: int, post_id: int | None
-) -> Comment:
-    parent = item.xpath(sel.COMMENT_PARENT_XPATH)
+) -> tuple[Comment, str]:
+    """The comment in ``item`` without its content, and its content's markup to clean."""
+    parent = xpath(item, sel.COMMENT_PARENT_XPATH)
     parent_id = 0
     if parent:
         match = sel.COMMENT_ID.match(parent[0].get("id") or "")
         parent_id = int(match.group(1)) if match else 0
-    depth = len(item.xpath("ancestor::li[starts-with(@id, 'comment-')]")) + 1
+    depth = len(xpath(item, "ancestor::li[starts-with(@id, 'comment-')]")) + 1
     classes = set((item.get("class") or "").split())
     kind = (
         "pingback"
@@ -79,11 +95,10 @@ def _comment_from_item(
     content = _own_element(item, xpaths)
     if content is not None:
         content_html = inner_html(content)
-    body = clean_body(content_html, url)
     permalink = _own_value(item, sel.COMMENT_PERMALINK_XPATHS)
     if f"#comment-{comment_id}" not in permalink:
         permalink = f"{urldefrag(url)[0]}#comment-{comment_id}"
-    return Comment(
+    comment = Comment(
         id=comment_id,
         post_id=post_id,
         parent_id=parent_id,
@@ -91,16 +106,15 @@ def _comment_from_item(
         type=kind,
         author=author,
         published=_own_value(item, sel.COMMENT_DATE_XPATHS),
-        content_html=body.html,
-        content_text=body.text,
         permalink=urljoin(url, permalink),
     )
+    return comment, content_html
 
 
 def _author(item: HtmlElement, kind: str) -> Author:
     if kind != "comment":
         # A pingback's "author" is the linking page: its title and URL.
-        for anchor in item.xpath(".//a[contains(concat(' ', @class, ' '), ' url ')]"):
+        for anchor in xpath(item, ".//a[contains(concat(' ', @class, ' '), ' url ')]"):
             if _belongs_to(anchor, item):
                 return Author(name=element_text(anchor), url=str(anchor.get("href") or ""))
     element = _own_element(item, sel.COMMENT_AUTHOR_XPATHS)
@@ -116,21 +130,21 @@ def _author(item: HtmlElement, kind: str) -> Author:
 
 def _belongs_to(element: HtmlElement, item: HtmlElement) -> bool:
     """True when ``element`` is part of ``item`` itself, not of a nested reply."""
-    owner = element.xpath("ancestor-or-self::li[starts-with(@id, 'comment-')][1]")
+    owner = xpath(element, "ancestor-or-self::li[starts-with(@id, 'comment-')][1]")
     return bool(owner) and owner[0] is item
 
 
 def _own_element(item: HtmlElement, xpaths: tuple[str, ...]) -> HtmlElement | None:
-    for xpath in xpaths:
-        for found in item.xpath(xpath):
+    for expression in xpaths:
+        for found in xpath(item, expression):
             if _belongs_to(found, item):
                 return found
     return None
 
 
 def _own_value(item: HtmlElement, xpaths: tuple[str, ...]) -> str:
-    for xpath in xpaths:
-        for found in item.xpath(xpath):
+    for expression in xpaths:
+        for found in xpath(item, expression):
             owner = found.getparent() if hasattr(found, "getparent") else None
             if owner is not None and _belongs_to(owner, item) and str(found).strip():
                 return str(found).strip()

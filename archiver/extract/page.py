@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import lxml.etree
 import lxml.html
 
 if TYPE_CHECKING:
@@ -22,9 +24,21 @@ def parse_html(html: str | bytes) -> HtmlElement:
     return lxml.html.document_fromstring(html, parser=parser)
 
 
+@lru_cache(maxsize=512)
+def _compiled(expression: str) -> lxml.etree.XPath:
+    return lxml.etree.XPath(expression)
+
+
+def xpath(node: HtmlElement, expression: str) -> Any:
+    """``node.xpath(expression)``, with the expression compiled once per process: the
+    selector tables are evaluated on every page, compiling them each time cost more than
+    evaluating most of them."""
+    return _compiled(expression)(node)
+
+
 def first_element(node: HtmlElement, xpaths: Iterable[str]) -> HtmlElement | None:
-    for xpath in xpaths:
-        for found in node.xpath(xpath):
+    for expression in xpaths:
+        for found in xpath(node, expression):
             if isinstance(found, lxml.html.HtmlElement):
                 return found
     return None
@@ -32,8 +46,8 @@ def first_element(node: HtmlElement, xpaths: Iterable[str]) -> HtmlElement | Non
 
 def first_value(node: HtmlElement, xpaths: Iterable[str]) -> str:
     """The first non-empty attribute or text value that one of ``xpaths`` selects."""
-    for xpath in xpaths:
-        for found in node.xpath(xpath):
+    for expression in xpaths:
+        for found in xpath(node, expression):
             value = str(found).strip()
             if value:
                 return value
@@ -42,8 +56,8 @@ def first_value(node: HtmlElement, xpaths: Iterable[str]) -> str:
 
 def all_elements(node: HtmlElement, xpaths: Iterable[str]) -> list[HtmlElement]:
     """Elements selected by the first of ``xpaths`` that selects any."""
-    for xpath in xpaths:
-        found = [el for el in node.xpath(xpath) if isinstance(el, lxml.html.HtmlElement)]
+    for expression in xpaths:
+        found = [el for el in xpath(node, expression) if isinstance(el, lxml.html.HtmlElement)]
         if found:
             return found
     return []

@@ -14,6 +14,7 @@ from archiver.extract.page import (
     first_element,
     first_value,
     inner_html,
+    xpath,
 )
 from archiver.items import Author, Post, Term
 
@@ -51,7 +52,7 @@ def extract_post_from_html(url: str, page: HtmlElement) -> Post:
     post.sticky = "sticky" in (article.get("class") or "").split()
     content = first_element(article, sel.CONTENT_XPATHS)
     if content is not None:
-        if content.xpath(sel.PASSWORD_FORM_XPATH):
+        if xpath(content, sel.PASSWORD_FORM_XPATH):
             post.password_protected = True
         else:
             _set_body(post, inner_html(content), url)
@@ -167,7 +168,7 @@ def _author_name(text: str) -> str:
 
 
 def _post_id(page: HtmlElement, article: HtmlElement) -> int | None:
-    body_classes = " ".join(page.xpath("//body/@class"))
+    body_classes = " ".join(xpath(page, "//body/@class"))
     match = sel.POST_ID_FROM_BODY_CLASS.search(body_classes)
     if match:
         return int(match.group(1))
@@ -176,7 +177,7 @@ def _post_id(page: HtmlElement, article: HtmlElement) -> int | None:
 
 
 def _post_type(page: HtmlElement, article: HtmlElement) -> str:
-    classes = set(" ".join(page.xpath("//body/@class")).split())
+    classes = set(" ".join(xpath(page, "//body/@class")).split())
     classes |= set((article.get("class") or "").split())
     return "page" if "page" in classes or "type-page" in classes else "post"
 
@@ -215,8 +216,8 @@ def _comments_gated(page: HtmlElement, password_protected: bool) -> str:
 
 
 def _external_comments(page: HtmlElement) -> str:
-    for system, xpath in sel.EXTERNAL_COMMENTS_XPATHS.items():
-        if page.xpath(xpath):
+    for system, expression in sel.EXTERNAL_COMMENTS_XPATHS.items():
+        if xpath(page, expression):
             return system
     return ""
 

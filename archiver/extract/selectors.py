@@ -13,8 +13,15 @@ import re
 
 
 def has_class(name: str) -> str:
-    """XPath predicate true when an element's class attribute holds ``name`` as a word."""
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    """XPath predicate true when an element's class attribute holds ``name`` as a word.
+
+    The plain ``contains(@class, name)`` first is implied by the exact test and cheap:
+    libxml2 stops there for almost every element of a page (``and`` short-circuits).
+    """
+    return (
+        f"(contains(@class, '{name}') and "
+        f"contains(concat(' ', normalize-space(@class), ' '), ' {name} '))"
+    )
 
 
 # --- the post -------------------------------------------------------------------------
@@ -117,11 +124,11 @@ COMMENT_PERMALINK_XPATHS = (
 COMMENTS_TITLE_XPATHS = (
     f"//*[{has_class('comments-title')}]",
     f"//*[{has_class('wp-block-comments-title')}]",
-    "//*[@id='comments-title']",
+    "id('comments-title')",
     "//h2[@id='comments'] | //h3[@id='comments']",  # the classic fallback template
 )
 COMMENT_FORM_XPATHS = (
-    "//*[@id='respond']",
+    "id('respond')",  # id(): libxml2's id table, no walk over the page
     "//form[@id='commentform']",
     f"//*[{has_class('wp-block-post-comments-form')}]",
 )
@@ -132,7 +139,7 @@ COMMENTS_CLOSED_XPATHS = (
 # The comment form replaced by "You must be logged in to post a comment."
 COMMENTS_LOGIN_REQUIRED_XPATHS = (f"//*[{has_class('must-log-in')}]",)
 EXTERNAL_COMMENTS_XPATHS = {
-    "disqus": "//*[@id='disqus_thread']",
+    "disqus": "id('disqus_thread')",
     "facebook": f"//*[{has_class('fb-comments')}]",
 }
 # Pages of a paginated comment thread (pretty and plain permalinks).

@@ -3,9 +3,10 @@ yields, and that a failure is reported without losing what is already known."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from scrapy import Request
@@ -19,12 +20,15 @@ from archiver.items import Comment, Post
 from spiders.wordpress import WordPressSpider, normalize_start_url
 from tests.conftest import load_fixture
 
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
 # The address the fixtures were recorded from.
 BASE = load_fixture("twentytwentyone", "home.html")[0]
 
 
 @pytest.fixture
-def spider_and_events() -> tuple[WordPressSpider, list[tuple[str, dict[str, Any]]]]:
+def spider_and_events() -> Iterator[tuple[WordPressSpider, list[tuple[str, dict[str, Any]]]]]:
     crawler = get_crawler(WordPressSpider)
     spider = WordPressSpider.from_crawler(crawler, url=BASE)
     events: list[tuple[str, dict[str, Any]]] = []
@@ -37,7 +41,17 @@ def spider_and_events() -> tuple[WordPressSpider, list[tuple[str, dict[str, Any]
 
     crawler.signals.connect(failed, signal=signals.url_failed, weak=False)
     crawler.signals.connect(noted, signal=signals.discovery_note, weak=False)
-    return spider, events
+    yield spider, events
+    spider.closed("finished")  # stops the extraction worker, if one was started
+
+
+def _collect(callback_output: AsyncIterator[Any]) -> list[Any]:
+    """Everything an ``async def`` callback yields, run on an asyncio loop as Scrapy does."""
+
+    async def collect() -> list[Any]:
+        return [item async for item in callback_output]
+
+    return asyncio.run(collect())
 
 
 def _html(fixture: tuple[str, str], **kwargs: Any) -> HtmlResponse:
@@ -96,7 +110,7 @@ def test_post_page_yields_the_merged_post_then_its_comments(spider_and_events):
     spider, events = spider_and_events
     _, api_text = load_fixture("api", "seed-post.json")
     response = _html(load_fixture("twentytwentyone", "seed-post.html"))
-    out = list(spider.parse_post_page(response, api_post=json.loads(api_text)))
+    out = _collect(spider.parse_post_page(response, api_post=json.loads(api_text)))
     posts = [o for o in out if isinstance(o, Post)]
     comments = [o for o in out if isinstance(o, Comment)]
     assert len(posts) == 1
@@ -106,12 +120,43 @@ def test_post_page_yields_the_merged_post_then_its_comments(spider_and_events):
     assert not [e for e in events if e[0] == "failed"]
 
 
+def test_extraction_in_a_worker_process_gives_what_it_gives_in_the_crawl(spider_and_events):
+    """The crawl reads pages in a worker process (archiver.offload); with 0 workers the
+    same functions run in the crawling process: the records must not differ."""
+    spider, _ = spider_and_events
+    _, api_text = load_fixture("api", "seed-post.json")
+    response = _html(load_fixture("twentytwentyone", "seed-post.html"))
+    assert spider.extraction.workers >= 1
+    in_worker = _collect(spider.parse_post_page(response, api_post=json.loads(api_text)))
+    assert spider.extraction._executor is not None  # it did run in a worker
+    inline = WordPressSpider.from_crawler(
+        get_crawler(WordPressSpider, {"ARCHIVER_EXTRACT_WORKERS": 0}), url=BASE
+    )
+    assert inline.extraction.workers == 0
+    in_process = _collect(inline.parse_post_page(response, api_post=json.loads(api_text)))
+    assert in_worker == in_process
+    assert len(in_worker) == 7
+
+
+def test_an_extraction_error_is_reported_and_the_api_record_kept(spider_and_events):
+    spider, events = spider_and_events
+    _, api_text = load_fixture("api", "seed-post.json")
+    obj = json.loads(api_text)
+    # A text response lxml cannot parse into a document: the page gives nothing.
+    response = HtmlResponse(obj["link"], body=b"", encoding="utf-8", request=Request(obj["link"]))
+    out = _collect(spider.parse_post_page(response, api_post=obj))
+    assert [type(o) for o in out] == [Post]
+    failures = [e for kind, e in events if kind == "failed"]
+    assert [f["url"] for f in failures] == [obj["link"]]
+    assert failures[0]["reason"].startswith("extraction error: ")
+
+
 def test_a_post_page_that_is_not_html_keeps_the_api_record_and_reports(spider_and_events):
     spider, events = spider_and_events
     _, api_text = load_fixture("api", "seed-post.json")
     obj = json.loads(api_text)
     response = Response(obj["link"], body=b"\x89PNG...", status=200, request=Request(obj["link"]))
-    out = list(spider.parse_post_page(response, api_post=obj))
+    out = _collect(spider.parse_post_page(response, api_post=obj))
     assert [type(o) for o in out] == [Post]
     assert out[0].content_text
     failures = [e for kind, e in events if kind == "failed"]
@@ -121,7 +166,7 @@ def test_a_post_page_that_is_not_html_keeps_the_api_record_and_reports(spider_an
 def test_comment_pages_are_followed_only_within_the_post(spider_and_events):
     spider, _ = spider_and_events
     response = _html(load_fixture("twentytwentyone", "comment-page-2.html"))
-    out = list(spider.parse_comment_page(response, post_id=202))
+    out = _collect(spider.parse_comment_page(response, post_id=202))
     requests = [o for o in out if isinstance(o, Request)]
     assert requests
     assert all("the-big-discussion" in r.url for r in requests)

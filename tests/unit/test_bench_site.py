@@ -57,11 +57,11 @@ def test_threaded_comments_keep_their_parents(site: tuple[Site, Path]) -> None:
     url = blog.url(post.path)
     page = parse_html(_page(out, post.path))
     found = extract_comments_from_html(url, page, post.id)
-    first_page = {c.id for c in post.threads()[:THREADS_PER_COMMENT_PAGE]}
+    # The post's own URL shows the last comment page (default_comments_page "newest").
+    last = post.comment_pages
+    shown = {c.id for c in post.threads()[(last - 1) * THREADS_PER_COMMENT_PAGE :]}
     expected = {
-        c.id: (c.parent_id, c.depth)
-        for c in post.comments
-        if _thread_root(post, c.id) in first_page
+        c.id: (c.parent_id, c.depth) for c in post.comments if _thread_root(post, c.id) in shown
     }
     assert {c.id: (c.parent_id, c.depth) for c in found} == expected
     assert b"?replytocom=" in _page(out, post.path)
@@ -87,6 +87,10 @@ def test_paginated_thread_pages_hold_every_comment(tmp_path: Path) -> None:
         found.update({c.id: c.parent_id for c in extract_comments_from_html(url, page, post.id)})
         to_read += [u for u in comment_page_urls(url, page) if u not in read and u not in to_read]
     assert found == {c.id: c.parent_id for c in post.comments}
+    # As WordPress renders it: every page is linked as …/comment-page-N/, the last one too
+    # (a copy of the post's own URL), and only those are linked.
+    pages = {blog.url(f"{post.path}comment-page-{n}/") for n in range(1, post.comment_pages + 1)}
+    assert read == {blog.url(post.path)} | pages
 
 
 def test_sitemaps_list_every_post_and_no_rest_api(site: tuple[Site, Path]) -> None:

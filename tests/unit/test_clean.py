@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from archiver.clean import clean_body, clean_html, fragment_text
+import pytest
+
+from archiver.clean import clean_bodies, clean_body, clean_html, fragment_text
+from archiver.extract.page import inner_html, parse_html
+from tests.conftest import load_fixture
 
 
 def test_scripts_styles_and_forms_are_removed():
@@ -77,3 +81,29 @@ def test_fragment_text_decodes_entities():
     assert fragment_text("Further thoughts on &#8216;Her&#8217; by Spike Jonze") == (
         "Further thoughts on ‘Her’ by Spike Jonze"
     )
+
+
+@pytest.mark.parametrize(
+    ("theme", "page"),
+    [
+        ("twentytwentyone", "comment-page-2.html"),
+        ("twentytwentythree", "comment-page-2.html"),
+        ("wpcom", "comment-page-2.html"),
+        ("twentytwentyone", "pingback-post.html"),
+    ],
+)
+def test_one_parse_for_all_comments_of_a_page_cleans_each_as_alone(theme, page):
+    """clean_bodies (one BeautifulSoup parse a page) gives what clean_body gives per
+    comment, on the comments of recorded pages."""
+    url, text = load_fixture(theme, page)
+    fragments = [
+        inner_html(item) for item in parse_html(text).xpath("//li[starts-with(@id, 'comment-')]")
+    ]
+    assert len(fragments) > 1
+    assert clean_bodies(fragments, url) == [clean_body(html, url) for html in fragments]
+
+
+def test_one_parse_for_fragments_that_do_not_close_what_they_open():
+    fragments = ["<p>one <b>bold", "<ul><li>two", "<table><tr><td>three", "four</p>", ""]
+    expected = [clean_body(html, "https://blog.example/") for html in fragments]
+    assert clean_bodies(fragments, "https://blog.example/") == expected

@@ -475,6 +475,32 @@ def test_revisit_across_rotated_files(tmp_path: Path) -> None:
         assert check.returncode == 0, check.stdout + check.stderr
 
 
+def test_gzip_level_changes_the_compression_not_the_records(tmp_path: Path) -> None:
+    """Each record is its own gzip member at GZIP_LEVEL; decompressed, the file is what
+    warcio's own writer (level 9) writes."""
+    written = {}
+    for level in (1, 9):
+        writer = RotatingWarcWriter(
+            tmp_path / str(level),
+            "test",
+            WarcInfo(crawl_name="t"),
+            hostname="host",
+            clock=fixed_clock(),
+            record_ids=fixed_ids(),
+            gzip_level=level,
+        )
+        with writer:
+            writer.write_exchange(make_exchange(status=200, response_body=b"<p>x</p>" * 500))
+            located = writer.write_exchange(make_exchange(url="https://blog.example/b/"))
+        (path,) = writer.finished_paths
+        data = path.read_bytes()
+        # Members start where the records are said to start: a reader can seek there.
+        assert data[located.offset : located.offset + 2] == b"\x1f\x8b"
+        written[level] = (gzip.decompress(data), len(data))
+    assert written[1][0] == written[9][0]
+    assert written[1][1] != written[9][1]
+
+
 def test_revisits_off(tmp_path: Path) -> None:
     writer = RotatingWarcWriter(tmp_path, "test", WarcInfo(crawl_name="t"), revisits=False)
     with writer:

@@ -1,0 +1,71 @@
+"""Pure: every record a post page or comment page yields, from its URL and text alone.
+
+These are the functions the spider hands to :class:`archiver.offload.ExtractionPool`, so
+they take and return plain, picklable values (the page's text, the REST object as a dict,
+dataclass records). An error is returned as text rather than raised, so the spider
+reports it as it always did, whichever process ran the extraction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from archiver.extract.comments import comment_page_urls, extract_comments_from_html
+from archiver.extract.page import parse_html
+from archiver.extract.posts import extract_post_from_html, post_from_api
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from archiver.items import Comment, Post
+
+
+@dataclass(slots=True)
+class PageRecords:
+    """What one page gave: the post (from the API object and from the page), its
+    comments and the thread's other comment pages, and what went wrong."""
+
+    api_post: Post | None = None
+    api_error: str = ""
+    html_post: Post | None = None
+    error: str = ""
+    comments: list[Comment] = field(default_factory=list)
+    comment_pages: list[str] = field(default_factory=list)
+
+
+def read_post_page(url: str, text: str, api_post: Mapping[str, Any] | None) -> PageRecords:
+    """The records of a post's own page (and of its REST object, when the API gave one)."""
+    records = PageRecords()
+    if api_post is not None:
+        try:
+            records.api_post = post_from_api(api_post)
+        except Exception as error:  # a malformed API object: the page may still do
+            records.api_error = describe(error)
+    try:
+        page = parse_html(text)
+        records.html_post = extract_post_from_html(url, page)
+        records.comments = extract_comments_from_html(url, page, records.html_post.id)
+        records.comment_pages = comment_page_urls(url, page)
+    except Exception as error:  # an extraction bug must not lose what the API gave
+        records.html_post, records.comments, records.comment_pages = None, [], []
+        records.error = describe(error)
+    return records
+
+
+def read_comment_page(url: str, text: str, post_id: int | None) -> PageRecords:
+    """The comments of one more page of a thread, and the thread's pages it links."""
+    records = PageRecords()
+    try:
+        page = parse_html(text)
+        records.comments = extract_comments_from_html(url, page, post_id)
+        records.comment_pages = comment_page_urls(url, page)
+    except Exception as error:
+        records.comments, records.comment_pages = [], []
+        records.error = describe(error)
+    return records
+
+
+def describe(error: BaseException) -> str:
+    message = str(error)
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
