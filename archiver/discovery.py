@@ -226,6 +226,11 @@ def is_denied(url: str, scope: tuple[str, str] | None = None) -> bool:
     return bool(_DENIED_PATH.search(parts.path))
 
 
+def is_allowed(url: str, scope: tuple[str, str]) -> bool:
+    """The spider's gate: inside the blog and not denied."""
+    return is_in_scope(url, scope) and not is_denied(url, scope)
+
+
 def canonical(url: str) -> str:
     """The form of a URL used to recognise it again (sorted query, no fragment)."""
     return str(canonicalize_url(url))

@@ -28,14 +28,19 @@ from archiver.discovery import (
     feed_entry_links,
     feed_links,
     find_api_root,
-    is_denied,
-    is_in_scope,
+    is_allowed,
     is_post_sitemap,
     page_links,
     robots_sitemaps,
     sitemap_urls,
 )
-from archiver.extract.comments import comment_page_urls, extract_comments_from_html
+from archiver.extract.comments import (
+    comment_page_number,
+    comment_page_urls,
+    extract_comments_from_html,
+    shown_comment_page,
+    thread_key,
+)
 from archiver.extract.page import parse_html
 from archiver.extract.posts import extract_post_from_html, merge_posts, post_from_api
 from archiver.items import Post, Provenance
@@ -73,6 +78,8 @@ class WordPressSpider(scrapy.Spider):
         self.sitemap_guesses: list[str] = []
         # Canonical URLs already requested (w3lib), so no source asks twice for one page.
         self.seen: set[str] = set()
+        # Comment pages asked for or seen, as (post, page number).
+        self.comment_pages: set[tuple[str, int | None]] = set()
         # Sources made of several requests (sitemaps, feeds): requests still out, used ones.
         self.pending: Counter[str] = Counter()
         self.used: set[str] = set()
@@ -264,10 +271,20 @@ class WordPressSpider(scrapy.Spider):
 
     def _comments(self, response: TextResponse, page: Any, post_id: int | None) -> Iterator[Any]:
         source = provenance(response, "html")
-        for comment in extract_comments_from_html(response.url, page, post_id):
+        comments = extract_comments_from_html(response.url, page, post_id)
+        for comment in comments:
             comment.provenance = [source]
             yield comment
+        # The post's URL shows one comment page (the newest or the oldest) that pagination
+        # links again as /comment-page-N/: pages are told apart by number, not by URL.
+        shown = shown_comment_page(response.url, page, [c.permalink for c in comments])
+        if shown is not None:
+            self.comment_pages.add((canonical(thread_key(response.url)), shown))
         for url in comment_page_urls(response.url, page):
+            key = (canonical(thread_key(url)), comment_page_number(url))
+            if key in self.comment_pages:
+                continue
+            self.comment_pages.add(key)
             yield from self._request(
                 url, "comment_page", self.parse_comment_page, cb_kwargs={"post_id": post_id}
             )
@@ -283,7 +300,9 @@ class WordPressSpider(scrapy.Spider):
 
     def on_failure(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        self._fail(request.url, _reason(failure), _status(failure))
+        # A redirected request failed: the URL the spider asked for is the one not archived.
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        self._fail(url, _reason(failure), _status(failure))
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -410,7 +429,7 @@ class WordPressSpider(scrapy.Spider):
         return post
 
     def _allowed(self, url: str) -> bool:
-        return is_in_scope(url, self.scope) and not is_denied(url, self.scope)
+        return is_allowed(url, self.scope)
 
     def _fail(self, url: str, reason: str, status: int | None = None) -> None:
         self.logger.warning("not archived: %s (%s)", url, reason)
