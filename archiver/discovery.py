@@ -118,6 +118,23 @@ def is_post_sitemap(url: str) -> bool:
     return bool(re.fullmatch(r"wp-sitemap-posts-[^/]+\.xml|(?:post|page)-sitemap\d*\.xml", name))
 
 
+def sitemap_post_type(url: str) -> str:
+    """The post type a post sitemap lists (``post``, ``page``, ...), "" when not one.
+
+    Core: ``wp-sitemap-posts-<type>-N.xml`` or ``?sitemap=posts&sitemap-subtype=<type>``;
+    Yoast and Rank Math: ``<type>-sitemap[N].xml``.
+    """
+    if not is_post_sitemap(url):
+        return ""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    if query.get("sitemap"):
+        return query.get("sitemap-subtype", "")
+    name = parts.path.rsplit("/", 1)[-1]
+    match = re.fullmatch(r"wp-sitemap-posts-(.+)-\d+\.xml|(post|page)-sitemap\d*\.xml", name)
+    return (match.group(1) or match.group(2)) if match else ""
+
+
 def robots_sitemaps(base_url: str, robots_txt: str | bytes) -> list[str]:
     """The sitemaps a robots.txt names in its ``Sitemap:`` lines, in order, once each."""
     found: list[str] = []

@@ -32,6 +32,7 @@ from archiver.discovery import (
     is_post_sitemap,
     page_links,
     robots_sitemaps,
+    sitemap_post_type,
     sitemap_urls,
 )
 from archiver.extract.comments import (
@@ -80,6 +81,8 @@ class WordPressSpider(scrapy.Spider):
         self.seen: set[str] = set()
         # Comment pages asked for or seen, as (post, page number).
         self.comment_pages: set[tuple[str, int | None]] = set()
+        # Canonical URLs the post and page sitemaps list, by post type.
+        self.sitemap_entries: dict[str, set[str]] = {}
         # Sources made of several requests (sitemaps, feeds): requests still out, used ones.
         self.pending: Counter[str] = Counter()
         self.used: set[str] = set()
@@ -145,6 +148,7 @@ class WordPressSpider(scrapy.Spider):
             self._note("rest_api", "used")
             total_pages = _int_header(response, b"X-WP-TotalPages", default=1)
             total = _int_header(response, b"X-WP-Total", default=len(objects))
+            self._note("declared_by", "rest_api")
             self._note(f"declared_{kind}", total)
             for next_page in range(2, total_pages + 1):
                 yield from self._api_request(root, kind, next_page)
@@ -176,6 +180,8 @@ class WordPressSpider(scrapy.Spider):
             return
         if top:
             self._source_done("sitemap")
+        if kind == "urlset":
+            self._declare_from_sitemap(response.url, locations)
         for location in locations:
             if kind == "sitemapindex":
                 if is_post_sitemap(location):
@@ -186,6 +192,18 @@ class WordPressSpider(scrapy.Spider):
                 yield from self._request(
                     location, "post", self.parse_post_page, self.on_post_page_failure
                 )
+
+    def _declare_from_sitemap(self, url: str, locations: list[str]) -> None:
+        """Without the REST API, the post and page sitemaps are what the blog declares: their
+        entries are counted (the home page, which the page sitemap lists too, is not)."""
+        post_type = sitemap_post_type(url)
+        if post_type not in {"post", "page"}:
+            return
+        home = canonical(self.url)
+        entries = self.sitemap_entries.setdefault(post_type, set())
+        entries.update(key for key in map(canonical, locations) if key != home)
+        self._note("declared_by", "sitemap")
+        self._note(f"declared_{post_type}s", len(entries))
 
     def on_sitemap_failure(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
