@@ -195,15 +195,20 @@ class WordPressSpider(scrapy.Spider):
 
     def _declare_from_sitemap(self, url: str, locations: list[str]) -> None:
         """Without the REST API, the post and page sitemaps are what the blog declares: their
-        entries are counted (the home page, which the page sitemap lists too, is not)."""
+        entries are counted, but not the home page (first in the page sitemap, and in Yoast's
+        and Rank Math's post sitemap too) nor a page the post sitemap repeats (the posts page
+        of a static front page)."""
         post_type = sitemap_post_type(url)
         if post_type not in {"post", "page"}:
             return
         home = canonical(self.url)
         entries = self.sitemap_entries.setdefault(post_type, set())
         entries.update(key for key in map(canonical, locations) if key != home)
+        pages = self.sitemap_entries.get("page", set())
+        posts = self.sitemap_entries.get("post", set()) - pages
         self._note("declared_by", "sitemap")
-        self._note(f"declared_{post_type}s", len(entries))
+        self._note("declared_posts", len(posts))
+        self._note("declared_pages", len(pages))
 
     def on_sitemap_failure(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]

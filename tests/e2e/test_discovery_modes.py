@@ -130,7 +130,7 @@ def test_each_page_is_fetched_once_and_requests_stay_near_the_minimum(crawl):
         assert requests[post["url"]] == 1, post["url"]
     # A thread on K comment pages costs its post page and K - 1 comment pages: the post's
     # URL shows one of them (the newest or the oldest), never fetched again by number.
-    pages_of = {c["post_id"]: set() for c in truth["comments"]}
+    pages_of: dict[int, set[int]] = {c["post_id"]: set() for c in truth["comments"]}
     for comment in truth["comments"]:
         pages_of[comment["post_id"]].add(comment["page"])
     url_of = {p["id"]: p["url"] for p in truth["posts"]}
