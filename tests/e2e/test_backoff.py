@@ -12,6 +12,8 @@ the refusal (a lower bound the crawl guarantees, not a timing measure).
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections import defaultdict
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -20,7 +22,7 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.conftest import read_jsonl, scrapy_crawl, wp
+from tests.conftest import ROOT, read_jsonl, scrapy_crawl, wp
 
 pytestmark = pytest.mark.e2e
 
@@ -56,6 +58,7 @@ def crawl(wordpress_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[
     url_of = {p["id"]: p["url"] for p in truth["posts"]}
     (rest_page_2,) = [u for u in exchanges if "/wp/v2/posts" in u and "&page=2&" in u]
     return {
+        "dir": crawl_dir,
         "truth": truth,
         "summary": json.loads((crawl_dir / "summary.json").read_text("utf-8")),
         "stdout": result.stdout,
@@ -120,3 +123,18 @@ def test_the_backoffs_and_the_cap_are_reported(crawl):
     coverage = crawl["summary"]["coverage"]
     assert coverage["declared_by"] == "rest_api"
     assert coverage["posts_declared"] == coverage["posts_archived"]
+
+
+def test_the_json_rebuilt_from_the_warc_equals_the_crawls(crawl, tmp_path):
+    """The WARC holds the refusals and the retries; the last answer of each URL wins."""
+    rebuilt = tmp_path / "rebuilt"
+    result = subprocess.run(
+        [sys.executable, "-m", "archiver.cli", "extract", str(crawl["dir"]), "-o", str(rebuilt)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    for name in ("posts.jsonl", "comments.jsonl"):
+        assert (rebuilt / name).read_bytes() == (crawl["dir"] / name).read_bytes(), name
