@@ -99,8 +99,15 @@ def api_listing_url(root: str, kind: str, page: int) -> str:
 
 
 def sitemap_urls(body: bytes) -> tuple[str, list[str]]:
-    """``("sitemapindex" | "urlset", locations)`` of a sitemap document."""
+    """``("sitemapindex" | "urlset", locations)`` of a sitemap document.
+
+    :raises ValueError: when ``body`` is no sitemap: Scrapy's parser recovers from anything,
+        and an HTML page answered with 200 (``/wp-sitemap.xml`` under plain permalinks
+        shows the home page) would pass for an empty sitemap.
+    """
     sitemap = Sitemap(body)
+    if sitemap.type not in {"sitemapindex", "urlset"}:
+        raise ValueError(f"not a sitemap: <{sitemap.type}>")
     return sitemap.type, [entry["loc"] for entry in sitemap if entry.get("loc")]
 
 

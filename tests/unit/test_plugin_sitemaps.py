@@ -60,3 +60,10 @@ def test_post_and_page_sitemaps_list_their_urls(plugin, name, entries):
     assert not any("/wp-content/" in loc for loc in locations)
     if name.startswith("page") or name == "post-sitemap.xml":
         assert locations[0] == BASE  # the home page comes first (no static front page)
+
+
+@pytest.mark.parametrize("theme", ["twentytwentytwo", "twentytwentythree"])
+def test_an_html_page_answered_for_a_sitemap_is_no_sitemap(theme):
+    """Under plain permalinks /wp-sitemap.xml shows the home page with status 200."""
+    with pytest.raises(ValueError, match="not a sitemap"):
+        sitemap_urls(fixture_path(theme, "home.html").read_bytes())
