@@ -99,8 +99,15 @@ def api_listing_url(root: str, kind: str, page: int) -> str:
 
 
 def sitemap_urls(body: bytes) -> tuple[str, list[str]]:
-    """``("sitemapindex" | "urlset", locations)`` of a sitemap document."""
+    """``("sitemapindex" | "urlset", locations)`` of a sitemap document.
+
+    :raises ValueError: when ``body`` is no sitemap: Scrapy's parser recovers from anything,
+        and an HTML page answered with 200 (``/wp-sitemap.xml`` under plain permalinks
+        shows the home page) would pass for an empty sitemap.
+    """
     sitemap = Sitemap(body)
+    if sitemap.type not in {"sitemapindex", "urlset"}:
+        raise ValueError(f"not a sitemap: <{sitemap.type}>")
     return sitemap.type, [entry["loc"] for entry in sitemap if entry.get("loc")]
 
 
@@ -116,6 +123,23 @@ def is_post_sitemap(url: str) -> bool:
         return query["sitemap"] == "posts"
     name = parts.path.rsplit("/", 1)[-1]
     return bool(re.fullmatch(r"wp-sitemap-posts-[^/]+\.xml|(?:post|page)-sitemap\d*\.xml", name))
+
+
+def sitemap_post_type(url: str) -> str:
+    """The post type a post sitemap lists (``post``, ``page``, ...), "" when not one.
+
+    Core: ``wp-sitemap-posts-<type>-N.xml`` or ``?sitemap=posts&sitemap-subtype=<type>``;
+    Yoast and Rank Math: ``<type>-sitemap[N].xml``.
+    """
+    if not is_post_sitemap(url):
+        return ""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    if query.get("sitemap"):
+        return query.get("sitemap-subtype", "")
+    name = parts.path.rsplit("/", 1)[-1]
+    match = re.fullmatch(r"wp-sitemap-posts-(.+)-\d+\.xml|(post|page)-sitemap\d*\.xml", name)
+    return (match.group(1) or match.group(2)) if match else ""
 
 
 def robots_sitemaps(base_url: str, robots_txt: str | bytes) -> list[str]:
@@ -224,6 +248,11 @@ def is_denied(url: str, scope: tuple[str, str] | None = None) -> bool:
     if scope is not None and not parts.query and parts.path in site_feed_paths(scope):
         return False
     return bool(_DENIED_PATH.search(parts.path))
+
+
+def is_allowed(url: str, scope: tuple[str, str]) -> bool:
+    """The spider's gate: inside the blog and not denied."""
+    return is_in_scope(url, scope) and not is_denied(url, scope)
 
 
 def canonical(url: str) -> str:

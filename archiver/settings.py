@@ -65,6 +65,8 @@ ARCHIVER_RETRY_AFTER_MAX = 300.0  # seconds; a longer Retry-After is capped (and
 
 # --- components, in Scrapy's priority order ---------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
+    # A redirect out of the blog's scope (or to a denied URL) is not followed.
+    "archiver.scope.RedirectScopeMiddleware": 100,
     # Engine side ... Retry 550, HttpCompression 590, Redirect 600, DownloaderStats 850
     # Just before Retry on the way back: a Retry-After delays the blog's download slot.
     "archiver.backoff.RetryAfterMiddleware": 555,

@@ -31,8 +31,15 @@ if TYPE_CHECKING:
 
 
 class CrawlSummaryExtension:
-    def __init__(self, stats: StatsCollector, print_summary: bool, output_root: str) -> None:
+    def __init__(
+        self,
+        stats: StatsCollector,
+        print_summary: bool,
+        output_root: str,
+        retry_after_max: float | None = None,
+    ) -> None:
         self.stats = stats
+        self.retry_after_max = retry_after_max
         self.print_summary = print_summary
         self.output_root = output_root
         self.crawl_dir: Path | None = None
@@ -60,6 +67,7 @@ class CrawlSummaryExtension:
             crawler.stats,
             print_summary=settings.getbool("ARCHIVER_PRINT_SUMMARY", True),
             output_root=settings.get("ARCHIVER_OUTPUT_DIR", "output"),
+            retry_after_max=settings.getfloat("ARCHIVER_RETRY_AFTER_MAX", 300.0),
         )
         connect = crawler.signals.connect
         connect(ext.spider_opened, signal=scrapy_signals.spider_opened)
@@ -168,6 +176,8 @@ class CrawlSummaryExtension:
                 "bytes_received": stats.get("downloader/response_bytes", 0),
                 "warc_records": stats.get("archiver/warc/records_written", 0),
                 "failures": len(self.failures),
+                # Records found twice (a page fetched twice): dropped, but a waste of requests.
+                "duplicates_dropped": stats.get("archiver/duplicates_dropped", 0),
             },
             "responses_by_status": {
                 key.rsplit("/", 1)[-1]: value
@@ -179,8 +189,13 @@ class CrawlSummaryExtension:
             "politeness": {
                 "robots_txt_obeyed": bool(stats.get("robotstxt/request_count", 0)),
                 "forbidden_by_robots": stats.get("robotstxt/forbidden", 0),
+                # 429/503 answers with a Retry-After the whole blog waited for; a longer one
+                # than retry_after_max_seconds was cut to it (capped).
                 "retry_after_honoured": stats.get("archiver/backoff/retry_after", 0),
                 "longest_backoff_seconds": stats.get("archiver/backoff/max_delay", 0),
+                "longest_retry_after_asked_seconds": stats.get("archiver/backoff/max_asked", 0),
+                "retry_after_capped": stats.get("archiver/backoff/capped", 0),
+                "retry_after_max_seconds": self.retry_after_max,
                 "retries": stats.get("retry/count", 0),
             },
             "discovery": self.discovery,
@@ -221,6 +236,8 @@ class CrawlSummaryExtension:
             if declared != self.captured_comments.get(post_id, 0)
         ]
         return {
+            # Who declared the posts and pages: the REST API's totals or the sitemaps' entries.
+            "declared_by": self.discovery.get("declared_by"),
             "posts_declared": declared_posts,
             "posts_archived": self.records["posts"],
             "posts_missing": max(0, int(declared_posts) - self.records["posts"])
@@ -260,13 +277,16 @@ class CrawlSummaryExtension:
 def format_summary(summary: dict[str, Any]) -> str:
     counts = summary["counts"]
     coverage = summary["coverage"]
+    by = {"rest_api": " by the REST API", "sitemap": " in the sitemaps"}.get(
+        str(coverage.get("declared_by")), ""
+    )
     lines = [
         "",
         f"blog-archiver: {'complete' if summary['complete'] else 'INCOMPLETE'} archive of "
         f"{summary['start_url']} in {summary['duration_seconds']:.1f} s",
         f"  files:    {summary['crawl_dir']}",
-        f"  posts:    {counts['posts']} (declared {coverage['posts_declared']})",
-        f"  pages:    {counts['pages']} (declared {coverage['pages_declared']})",
+        f"  posts:    {counts['posts']} (declared {coverage['posts_declared']}{by})",
+        f"  pages:    {counts['pages']} (declared {coverage['pages_declared']}{by})",
         f"  comments: {counts['comments']} (declared {coverage['comments_declared']})",
         f"  threads:  {_threads(coverage)}",
         f"  requests: {counts['requests']} ({summary['requests']['per_archived_post']} per "
@@ -274,6 +294,14 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"failures: {counts['failures']}",
         f"  found by: {_found_by(summary['discovery'])}",
     ]
+    politeness = summary["politeness"]
+    if politeness["retry_after_honoured"]:
+        lines.append(
+            f"  backoff:  {politeness['retry_after_honoured']} Retry-After honoured, waited up "
+            f"to {politeness['longest_backoff_seconds']:.0f} s, "
+            f"{politeness['retry_after_capped']} capped at "
+            f"{politeness['retry_after_max_seconds']:.0f} s"
+        )
     lines += [
         f"  mismatch: {m['url']} declares {m['declared']} comments, {m['captured']} captured"
         for m in coverage["comment_mismatches"][:20]

@@ -28,14 +28,15 @@ from archiver.discovery import (
     feed_entry_links,
     feed_links,
     find_api_root,
-    is_denied,
-    is_in_scope,
+    is_allowed,
     is_post_sitemap,
     page_links,
     robots_sitemaps,
+    sitemap_post_type,
     sitemap_urls,
 )
 from archiver.distributed import SharedCrawl
+from archiver.extract.comments import comment_page_number, thread_key
 from archiver.extract.page import parse_html
 from archiver.extract.posts import merge_posts, post_from_api
 from archiver.extract.records import PageRecords, read_comment_page, read_post_page
@@ -75,6 +76,10 @@ class WordPressSpider(scrapy.Spider):
         self.sitemap_guesses: list[str] = []
         # Canonical URLs already requested (w3lib), so no source asks twice for one page.
         self.seen: set[str] = set()
+        # Comment pages asked for or seen, as (post, page number).
+        self.comment_pages: set[tuple[str, int | None]] = set()
+        # Canonical URLs the post and page sitemaps list, by post type.
+        self.sitemap_entries: dict[str, set[str]] = {}
         # Sources made of several requests (sitemaps, feeds): requests still out, used ones.
         self.pending: Counter[str] = Counter()
         self.used: set[str] = set()
@@ -158,6 +163,7 @@ class WordPressSpider(scrapy.Spider):
             self._note("rest_api", "used")
             total_pages = _int_header(response, b"X-WP-TotalPages", default=1)
             total = _int_header(response, b"X-WP-Total", default=len(objects))
+            self._note("declared_by", "rest_api")
             self._note(f"declared_{kind}", total)
             for next_page in range(2, total_pages + 1):
                 yield from self._api_request(root, kind, next_page)
@@ -189,6 +195,8 @@ class WordPressSpider(scrapy.Spider):
             return
         if top:
             self._source_done("sitemap")
+        if kind == "urlset":
+            self._declare_from_sitemap(response.url, locations)
         for location in locations:
             if kind == "sitemapindex":
                 if is_post_sitemap(location):
@@ -199,6 +207,23 @@ class WordPressSpider(scrapy.Spider):
                 yield from self._request(
                     location, "post", self.parse_post_page, self.on_post_page_failure
                 )
+
+    def _declare_from_sitemap(self, url: str, locations: list[str]) -> None:
+        """Without the REST API, the post and page sitemaps are what the blog declares: their
+        entries are counted, but not the home page (first in the page sitemap, and in Yoast's
+        and Rank Math's post sitemap too) nor a page the post sitemap repeats (the posts page
+        of a static front page)."""
+        post_type = sitemap_post_type(url)
+        if post_type not in {"post", "page"}:
+            return
+        home = canonical(self.url)
+        entries = self.sitemap_entries.setdefault(post_type, set())
+        entries.update(key for key in map(canonical, locations) if key != home)
+        pages = self.sitemap_entries.get("page", set())
+        posts = self.sitemap_entries.get("post", set()) - pages
+        self._note("declared_by", "sitemap")
+        self._note("declared_posts", len(posts))
+        self._note("declared_pages", len(pages))
 
     def on_sitemap_failure(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
@@ -301,7 +326,17 @@ class WordPressSpider(scrapy.Spider):
             comment.post_id = post_id
             comment.provenance = [source]
             yield comment
+        # The post's URL shows one comment page (the newest or the oldest) that pagination
+        # links again as /comment-page-N/: pages are told apart by number, not by URL.
+        if records.shown_comment_page is not None:
+            self.comment_pages.add(
+                (canonical(thread_key(response.url)), records.shown_comment_page)
+            )
         for url in records.comment_pages:
+            key = (canonical(thread_key(url)), comment_page_number(url))
+            if key in self.comment_pages:
+                continue
+            self.comment_pages.add(key)
             yield from self._request(
                 url, "comment_page", self.parse_comment_page, cb_kwargs={"post_id": post_id}
             )
@@ -317,7 +352,9 @@ class WordPressSpider(scrapy.Spider):
 
     def on_failure(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        self._fail(request.url, _reason(failure), _status(failure))
+        # A redirected request failed: the URL the spider asked for is the one not archived.
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        self._fail(url, _reason(failure), _status(failure))
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -453,7 +490,7 @@ class WordPressSpider(scrapy.Spider):
         return post
 
     def _allowed(self, url: str) -> bool:
-        return is_in_scope(url, self.scope) and not is_denied(url, self.scope)
+        return is_allowed(url, self.scope)
 
     def _fail(self, url: str, reason: str, status: int | None = None) -> None:
         self.logger.warning("not archived: %s (%s)", url, reason)

@@ -18,6 +18,8 @@ from archiver.extract.page import element_text, inner_html, xpath
 from archiver.items import Author, Comment
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from lxml.html import HtmlElement
 
 
@@ -45,7 +47,7 @@ def comment_page_urls(url: str, page: HtmlElement) -> list[str]:
         # joined to a relative link, in this page's URL): the pagination selectors would
         # each walk the page for nothing.
         return []
-    thread = _thread_key(base)
+    thread = thread_key(base)
     found: list[str] = []
     hrefs = [href for expr in sel.COMMENT_PAGINATION_HREF_XPATHS for href in xpath(page, expr)]
     for href in hrefs:
@@ -53,7 +55,7 @@ def comment_page_urls(url: str, page: HtmlElement) -> list[str]:
         if (
             sel.COMMENT_PAGE_LINK.search(absolute)
             # Sidebars link to other posts' comment pages ("Recent Comments"): not ours.
-            and _thread_key(absolute) == thread
+            and thread_key(absolute) == thread
             and absolute != base
             and absolute not in found
         ):
@@ -65,9 +67,37 @@ _PAGE_HINT = re.compile("comment-page-|cpage=")
 _PAGE_HINT_HREFS = "//a[contains(@href, 'comment-page-') or contains(@href, 'cpage=')]"
 
 
-def _thread_key(url: str) -> str:
+def thread_key(url: str) -> str:
     """The post a comment-page URL belongs to: the URL without its comment-page part."""
-    return sel.COMMENT_PAGE_LINK.sub("/", url).rstrip("/?&")
+    return sel.COMMENT_PAGE_LINK.sub("/", urldefrag(url)[0]).rstrip("/?&")
+
+
+def comment_page_number(url: str) -> int | None:
+    """The comment page a URL names (``/comment-page-3/``, ``&cpage=3``), if any."""
+    match = sel.COMMENT_PAGE_NUMBER.search(urldefrag(url)[0])
+    return int(match.group(1) or match.group(2)) if match else None
+
+
+def shown_comment_page(url: str, page: HtmlElement, permalinks: Iterable[str]) -> int | None:
+    """Which comment page a response shows, also when its URL names none: the post's own URL
+    shows the newest page (or the oldest, per the blog's settings), and the same comments
+    are linked again as ``/comment-page-N/``.
+
+    From the URL, else the pagination's current item (numbered pagination), else the
+    comment page the permalinks of this page's comments name (themes with only "Older
+    comments" links); None when nothing tells.
+    """
+    number = comment_page_number(url)
+    if number is not None:
+        return number
+    for text in page.xpath(sel.COMMENT_PAGINATION_CURRENT_XPATH):
+        digits = re.findall(r"\d+", str(text))
+        if len(digits) == 1:
+            return int(digits[0])
+    numbers = {comment_page_number(link) for link in permalinks}
+    if len(numbers) == 1:
+        return numbers.pop()
+    return None
 
 
 def _comment_from_item(

@@ -11,12 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from archiver.extract.comments import comment_page_urls, extract_comments_from_html
+from archiver.extract.comments import (
+    comment_page_urls,
+    extract_comments_from_html,
+    shown_comment_page,
+)
 from archiver.extract.page import parse_html
 from archiver.extract.posts import extract_post_from_html, post_from_api
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from lxml.html import HtmlElement
 
     from archiver.items import Comment, Post
 
@@ -32,6 +38,8 @@ class PageRecords:
     error: str = ""
     comments: list[Comment] = field(default_factory=list)
     comment_pages: list[str] = field(default_factory=list)
+    # Which page of the thread this page shows (see shown_comment_page), if it tells.
+    shown_comment_page: int | None = None
 
 
 def read_post_page(url: str, text: str, api_post: Mapping[str, Any] | None) -> PageRecords:
@@ -47,6 +55,7 @@ def read_post_page(url: str, text: str, api_post: Mapping[str, Any] | None) -> P
         records.html_post = extract_post_from_html(url, page)
         records.comments = extract_comments_from_html(url, page, records.html_post.id)
         records.comment_pages = comment_page_urls(url, page)
+        records.shown_comment_page = _shown_page(url, page, records.comments)
     except Exception as error:  # an extraction bug must not lose what the API gave
         records.html_post, records.comments, records.comment_pages = None, [], []
         records.error = describe(error)
@@ -60,10 +69,15 @@ def read_comment_page(url: str, text: str, post_id: int | None) -> PageRecords:
         page = parse_html(text)
         records.comments = extract_comments_from_html(url, page, post_id)
         records.comment_pages = comment_page_urls(url, page)
+        records.shown_comment_page = _shown_page(url, page, records.comments)
     except Exception as error:
         records.comments, records.comment_pages = [], []
         records.error = describe(error)
     return records
+
+
+def _shown_page(url: str, page: HtmlElement, comments: list[Comment]) -> int | None:
+    return shown_comment_page(url, page, [comment.permalink for comment in comments])
 
 
 def describe(error: BaseException) -> str:

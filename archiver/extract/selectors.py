@@ -144,6 +144,14 @@ EXTERNAL_COMMENTS_XPATHS = {
 }
 # Pages of a paginated comment thread (pretty and plain permalinks).
 COMMENT_PAGE_LINK = re.compile(r"(/comment-page-\d+/?|[?&]cpage=\d+)")
+COMMENT_PAGE_NUMBER = re.compile(r"/comment-page-(\d+)/?(?:$|[?#])|[?&]cpage=(\d+)")
+# The current page of a numbered comment pagination (paginate_comments_links, the
+# comments-pagination-numbers block): "3" or "Page 3".
+COMMENT_PAGINATION_CURRENT_XPATH = (
+    f"//*[{has_class('comments-pagination')} or {has_class('comment-navigation')}"
+    f" or {has_class('wp-block-comments-pagination')} or @id='comment-nav-above'"
+    f" or @id='comment-nav-below']//*[@aria-current='page' or {has_class('current')}]//text()"
+)
 # Only the thread's pagination is followed: block themes also point every comment's date
 # and the comments heading at ".../comment-page-1/", a copy of the page already fetched.
 COMMENT_PAGINATION_HREF_XPATHS = (

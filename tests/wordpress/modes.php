@@ -29,6 +29,9 @@ if ($ba_arg !== '') {
         delete_option('ba_test_modes_permalink_structure');
         flush_rewrite_rules(false);
     }
+    // The throttle mode refuses only the first request of its URLs: forget which were asked.
+    global $wpdb;
+    $wpdb->query("DELETE FROM $wpdb->options WHERE option_name LIKE 'ba\\_throttled\\_%'");
     if ($ba_new) {
         update_option('ba_test_modes', $ba_new);
     } else {

@@ -17,7 +17,8 @@ if (!defined('ABSPATH')) {
 /** Modes this plugin knows; `wp.sh mode` refuses any other name. */
 const BA_TEST_MODES = array(
     'rest-off', 'rest-html', 'sitemap-off', 'feeds-off', 'plain-permalinks',
-    'comments-external', 'wpcom-chrome',
+    'comments-external', 'wpcom-chrome', 'comments-oldest', 'comments-desc', 'subdirectory',
+    'throttle',
 );
 
 /** Active modes, in the order they were set. */
@@ -142,4 +143,100 @@ if (ba_test_mode_on('comments-external')) {
 /* --------------------------------------------------------- wpcom-chrome */
 if (ba_test_mode_on('wpcom-chrome')) {
     require __DIR__ . '/blog-archiver-test-modes/wpcom-chrome.php';
+}
+
+/* ------------------------------------------------------ comments-oldest */
+// Comment pages counted from the oldest (Settings > Discussion: "first page
+// displayed by default"): the post's URL shows the oldest comments, and
+// /comment-page-2/ ... the newer ones. The seed's default is "newest".
+if (ba_test_mode_on('comments-oldest')) {
+    add_filter('pre_option_default_comments_page', function () {
+        return 'oldest';
+    });
+}
+
+/* -------------------------------------------------------- comments-desc */
+// Newer comments at the top of each page ("Comments should be displayed with
+// the newer comments at the top"). The seed's default is ascending.
+if (ba_test_mode_on('comments-desc')) {
+    add_filter('pre_option_comment_order', function () {
+        return 'desc';
+    });
+}
+
+/* --------------------------------------------------------- subdirectory */
+// The blog lives in /blog/: home and siteurl are http://127.0.0.1:PORT/blog
+// (wp.sh's Apache config maps /blog/ onto the same WordPress files). The
+// constants WP_HOME/WP_SITEURL are applied at priority 10; this runs after.
+function ba_test_subdirectory($url) {
+    return untrailingslashit($url) . '/blog';
+}
+
+if (ba_test_mode_on('subdirectory')) {
+    add_filter('option_home', 'ba_test_subdirectory', 99);
+    add_filter('option_siteurl', 'ba_test_subdirectory', 99);
+}
+
+/* ------------------------------------------------------------- throttle */
+// An overloaded server: the first request of a few URLs is refused, and later
+// requests are served. Which URL gets what (ba_test_throttle_rules):
+// - page 2 of the REST posts listing: 429 with `Retry-After: 2` (seconds);
+// - the seed post (special.seed): 503 with `Retry-After: <HTTP date 2 s ahead>`;
+// - the second comment page of special.many: 503 with `Retry-After: <HTTP date
+//   one hour ahead>` (a crawler must cap such a wait).
+// "First" is remembered in options ba_throttled_<md5>, which `wp.sh mode`
+// deletes whenever it sets the modes.
+function ba_test_throttle_rules() {
+    $special = get_option('ba_special_posts', array());
+    $path    = function ($url) {
+        return (string) wp_parse_url($url, PHP_URL_PATH) . (wp_parse_url($url, PHP_URL_QUERY) ? '?' . wp_parse_url($url, PHP_URL_QUERY) : '');
+    };
+    $rules = array();
+    if (isset($special['seed'])) {
+        $rules[$path(get_permalink((int) $special['seed']))] = array(503, gmdate('D, d M Y H:i:s', time() + 2) . ' GMT');
+    }
+    if (isset($special['many'])) {
+        // Pretty permalinks (the mode is meant for them): .../comment-page-2/.
+        $page2 = trailingslashit(get_permalink((int) $special['many'])) . 'comment-page-2/';
+        $rules[$path($page2)] = array(503, gmdate('D, d M Y H:i:s', time() + 3600) . ' GMT');
+    }
+    return $rules;
+}
+
+function ba_test_throttle_key() {
+    $uri = (string) ($_SERVER['REQUEST_URI'] ?? '');
+    $query = array();
+    wp_parse_str((string) wp_parse_url($uri, PHP_URL_QUERY), $query);
+    $route = isset($query['rest_route']) ? $query['rest_route'] : (string) wp_parse_url($uri, PHP_URL_PATH);
+    if (preg_match('#/wp/v2/posts/?$#', $route) && isset($query['page']) && (int) $query['page'] === 2) {
+        return array('rest-posts-2', array(429, '2'));
+    }
+    return null;
+}
+
+if (ba_test_mode_on('throttle')) {
+    add_action('init', function () {
+        $hit = ba_test_throttle_key();
+        if ($hit === null) {
+            $uri   = (string) ($_SERVER['REQUEST_URI'] ?? '');
+            $rules = ba_test_throttle_rules();
+            if (!isset($rules[$uri])) {
+                return;
+            }
+            $hit = array($uri, $rules[$uri]);
+        }
+        list($key, list($status, $retry_after)) = $hit;
+        // add_option() is false when the option exists: only the first request is refused.
+        if (!add_option('ba_throttled_' . md5($key), time(), '', 'no')) {
+            return;
+        }
+        status_header($status);
+        nocache_headers();
+        header('Retry-After: ' . $retry_after);
+        header('Content-Type: text/html; charset=UTF-8');
+        $title = $status === 429 ? 'Too Many Requests' : 'Service Unavailable';
+        echo "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>$title</title></head>\n";
+        echo "<body><h1>$title</h1><p>Please retry later.</p></body></html>\n";
+        exit;
+    }, 0);
 }
