@@ -107,7 +107,9 @@ def warc_records(crawl_dir: Path) -> list[Any]:
 
 
 @pytest.fixture(scope="module")
-def crawls(wordpress_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def crawls(
+    wordpress_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
     output = tmp_path_factory.mktemp("incremental-output")
     try:
         first = archiver_crawl(wordpress_url, output)
