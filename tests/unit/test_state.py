@@ -18,17 +18,20 @@ from archiver.state import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
+
+    from archiver.state import CrawlRun
 
 
 @pytest.fixture
-def state(tmp_path: Path) -> SiteState:
+def state(tmp_path: Path) -> Iterator[SiteState]:
     site = SiteState(tmp_path / "site" / "state.sqlite")
     yield site
     site.close()
 
 
-def _begin(state: SiteState, name: str, *, full: bool = False, resume: bool = True):
+def _begin(state: SiteState, name: str, *, full: bool = False, resume: bool = True) -> CrawlRun:
     return state.begin_crawl(lambda: state.root / name, full=full, resume=resume)
 
 
