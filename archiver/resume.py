@@ -6,7 +6,7 @@ state (:mod:`archiver.state`); the same command then resumes it in the same fold
 1. :func:`repair_open_warcs` cuts each ``*.warc.gz.open`` file after its last complete
    exchange (a response without its request record, or a gzip member cut by the kill, is
    dropped) and renames it, so every file is warcio-valid;
-2. :class:`ResumeMiddleware` (downloader, 900, where Scrapy's HttpCache sits) answers
+2. :class:`ResumeMiddleware` (downloader, 905, next to Scrapy's HttpCache, 900) answers
    every request whose response those files hold, flagged ``cached`` so it is not recorded
    again; the rest is fetched live. The spider runs from the start, so every post and
    comment is extracted again and the JSONL files are written whole, without duplicates.

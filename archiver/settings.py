@@ -76,8 +76,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Recording at 890 sees responses as they came off the wire: still compressed, and 3xx,
     # 4xx and 5xx before Redirect and Retry act on them.
     "archiver.middlewares.WarcRecordingMiddleware": 890,
-    # Where HttpCache sits (900): a resumed crawl's stored responses, not fetched again.
-    "archiver.resume.ResumeMiddleware": 900,
+    # Next to where HttpCache sits (900): a resumed crawl's stored responses, not fetched again.
+    "archiver.resume.ResumeMiddleware": 905,
     # downloader side.
 }
 ITEM_PIPELINES = {
