@@ -16,6 +16,7 @@ state (:mod:`archiver.state`):
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Self
 
 from scrapy.exceptions import NotConfigured
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from archiver.state import Capture, CrawlRun, SiteState
 
 STATS_PREFIX = "archiver/revisits"
+_COMPRESSION_SUFFIX = re.compile(r'-(?:gzip|br)"$')
 _CAPTURE_KEY = "archiver_earlier_capture"
 
 
@@ -63,7 +65,7 @@ class ConditionalRequestMiddleware:
         if capture is None or not (capture.etag or capture.last_modified):
             return
         if capture.etag:
-            request.headers[b"If-None-Match"] = capture.etag
+            request.headers[b"If-None-Match"] = request_etag(capture.etag)
         if capture.last_modified:
             request.headers[b"If-Modified-Since"] = capture.last_modified
         request.meta[EARLIER_KEY] = PayloadOrigin(
@@ -98,6 +100,14 @@ class ConditionalRequestMiddleware:
         self.stats.inc_value(f"{STATS_PREFIX}/not_modified")
         stored, body = read_record(capture.origin_path, capture.origin_offset)
         return response_from_record(request, stored, body, [*response.flags, "revalidated"])
+
+
+def request_etag(etag: str) -> str:
+    """The ETag to send back. Apache's mod_deflate and mod_brotli append ``-gzip``/``-br``
+    to the ETag of a response they compress (``DeflateAlterETag``), and an application
+    behind them (WordPress's feeds) never recognises the altered tag, so a conditional GET
+    would always get a 200; the tag the application made is sent instead."""
+    return _COMPRESSION_SUFFIX.sub('"', etag)
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -9,6 +9,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.resume import repair_open_warcs
+from archiver.revisits import request_etag
 from archiver.verify import WarcVerifier
 from archiver.warc import (
     NOT_MODIFIED_PROFILE,
@@ -142,3 +143,17 @@ def test_repair_keeps_complete_exchanges_and_renames(tmp_path, cut, pairs_left):
     types = [kind for kind, _ in _records(path)]
     assert types == ["warcinfo"] + ["response", "request"] * pairs_left
     assert WarcVerifier([path]).run() == []
+
+
+@pytest.mark.parametrize(
+    ("stored", "sent"),
+    [
+        ('"bca9517de1074a5c9c1406c5deafe471-gzip"', '"bca9517de1074a5c9c1406c5deafe471"'),
+        ('"5e1-5f2a-br"', '"5e1-5f2a"'),
+        ('W/"abc"', 'W/"abc"'),
+        ('"gzip"', '"gzip"'),
+    ],
+)
+def test_conditional_requests_send_the_etag_the_application_made(stored, sent):
+    # The first value is what Apache (mod_deflate) sent for the test WordPress's feed.
+    assert request_etag(stored) == sent
