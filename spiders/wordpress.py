@@ -105,8 +105,8 @@ class WordPressSpider(scrapy.Spider):
         else:
             root = Path(crawler.settings.get("ARCHIVER_OUTPUT_DIR", "output")).resolve()
             started = datetime.now(UTC)
-            spider.crawl_dir = new_crawl_dir(root, spider.url, started)
             if crawler.settings.getbool("ARCHIVER_STATE_ENABLED", True):
+                # The state picks the folder: the interrupted crawl's, or a new one.
                 state = SiteState.for_site(root, spider.url)
                 run = state.begin_crawl(
                     lambda: new_crawl_dir(root, spider.url, started),
@@ -115,6 +115,8 @@ class WordPressSpider(scrapy.Spider):
                 )
                 spider.site_state, spider.crawl_run = state, run
                 spider.crawl_dir = run.crawl_dir
+            else:
+                spider.crawl_dir = new_crawl_dir(root, spider.url, started)
         # RobotsTxtMiddleware fetches robots.txt before the home page; its Sitemap: lines are
         # read from that response rather than fetched a second time.
         crawler.signals.connect(spider.response_received, signal=scrapy_signals.response_received)
