@@ -16,6 +16,9 @@ from the WARC files alone, offline, by running the crawl's own code against them
 ``archiver schedule SITES.toml --scrapyd URL`` submits the due sites of a sites file
 (:mod:`archiver.scheduling`); ``archiver merge CRAWL_DIR`` merges the worker folders of a
 distributed crawl (:mod:`archiver.merge`).
+``archiver crawl`` of a blog crawled before fetches only what changed (``--full``: all of
+it again) and resumes a crawl that was interrupted; ``archiver history SITE`` lists the
+crawls of a site and what each changed (:mod:`archiver.state`).
 """
 
 from __future__ import annotations
@@ -49,6 +52,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="NAME=VALUE",
         help="a Scrapy or ARCHIVER_ setting for this run (repeatable)",
     )
+    crawl.add_argument(
+        "--full",
+        action="store_true",
+        help="fetch everything again, even when an earlier crawl of the blog finished",
+    )
+    history = commands.add_parser("history", help="list a site's crawls and what each changed")
+    history.add_argument(
+        "site", help="the site's folder (output/<site>), an output folder, or the blog's URL"
+    )
+    history.add_argument("-o", "--output", help="output folder, with a URL (default: ./output)")
     verify = commands.add_parser("verify", help="check a crawl's WARC files and index")
     verify.add_argument(
         "paths", nargs="+", metavar="PATH", help="a crawl folder, or WARC files (.warc.gz)"
@@ -87,7 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "merge":
         return merge_command(Path(args.crawl_dir))
     if args.command == "crawl":
-        return crawl_command(args.url, args.output, args.set)
+        overrides = [*args.set, "ARCHIVER_FULL_CRAWL=True"] if args.full else args.set
+        return crawl_command(args.url, args.output, overrides)
+    if args.command == "history":
+        return history_command(args.site, args.output)
     if args.command == "extract":
         return extract_command([Path(path) for path in args.paths], args.output, args.url)
     if args.command == "verify":
@@ -251,6 +267,45 @@ def merge_command(crawl_dir: Path) -> int:
         return 2
     sys.stdout.write(format_summary(summary))
     return 0 if summary.get("complete") else 1
+
+
+def history_command(site: str, output: str | None) -> int:
+    """Print every crawl of a site: when, full or incremental, complete, what changed."""
+    from archiver.state import STATE_FILE, SiteState
+
+    given = Path(site)
+    if "://" in site:
+        from archiver.layout import site_name
+
+        candidates = [Path(output or "output") / site_name(site) / STATE_FILE]
+    else:
+        candidates = [given / STATE_FILE, *sorted(given.glob(f"*/{STATE_FILE}"))]
+    found = [path for path in candidates if path.is_file()]
+    if not found:
+        print(f"archiver history: no {STATE_FILE} for {site}", file=sys.stderr)
+        return 2
+    for path in found:
+        state = SiteState(path)
+        try:
+            crawls = state.history()
+        finally:
+            state.close()
+        print(f"{path.parent}:")
+        print("  #  started                    kind         state        requests  changes")
+        for c in crawls:
+            status = (
+                "interrupted"
+                if c["finished"] is None
+                else {True: "complete", False: "incomplete", None: "finished"}[c["complete"]]
+            )
+            print(
+                f"{c['id']:3}  {c['started']:25}  {c['kind']:11}  {status:11}  "
+                f"{c['requests'] if c['requests'] is not None else '-':>8}  "
+                f"posts {c['new_posts']} new, {c['edited_posts']} edited, "
+                f"{c['deleted_posts']} deleted; comments {c['new_comments']} new, "
+                f"{c['deleted_comments']} deleted  ({c['crawl_dir']})"
+            )
+    return 0
 
 
 def start_test_wordpress() -> str:

@@ -25,9 +25,10 @@ loss (flag ``"dataloss"``) is recorded with ``WARC-Truncated: disconnect``.
 
 Provenance: after recording, ``request.meta["warc_record"]`` (so ``response.meta`` in
 callbacks) holds ``{"file": name, "offset": int, "length": int, "record_id": str,
-"record_type": "response"}`` for the response record. When the payload repeated one
-already written in this crawl the record is a ``revisit``: ``record_type`` is
-``"revisit"`` and ``"refers_to"`` holds the original's ``{"uri", "date", "record_id"}``.
+"record_type": "response", "date": str}`` (the record's WARC-Date) for the response
+record. When the payload repeated one already written in this crawl the record is a
+``revisit``: ``record_type`` is ``"revisit"`` and ``"refers_to"`` holds the original's
+``{"uri", "date", "record_id"}``.
 It is cleared in ``process_request`` so a redirected or retried request never carries
 the previous attempt's record.
 
@@ -38,6 +39,13 @@ At ``spider_closed`` the middleware writes a crawl-log ``metadata`` record
 ``files_written``, ``revisits_written``, ``responses_skipped_cached`` and
 ``index_lines``. ``ARCHIVER_WARC_REVISITS = False`` turns revisit records off;
 ``ARCHIVER_WARC_INDEX = False`` turns the index off.
+
+Re-archiving (:mod:`archiver.state`): the writer starts knowing the payloads earlier
+crawls of the site stored, so an unchanged response is a ``revisit`` of the earlier
+record, and a ``304`` answering a conditional GET (``request.meta["archiver_earlier"]``,
+set by :class:`archiver.revisits.ConditionalRequestMiddleware`) is a server-not-modified
+``revisit``. The index covers every WARC file of the crawl folder, those of an interrupted
+run this one resumes included.
 """
 
 from __future__ import annotations
@@ -51,7 +59,15 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from archiver.cdx import INDEX_FILE, write_cdxj_index
-from archiver.warc import DEFAULT_MAX_BYTES, HttpExchange, RotatingWarcWriter, WarcInfo
+from archiver.state import crawl_state
+from archiver.warc import (
+    DEFAULT_MAX_BYTES,
+    HttpExchange,
+    PayloadOrigin,
+    RotatingWarcWriter,
+    WarcInfo,
+    warc_date,
+)
 
 if TYPE_CHECKING:
     import ipaddress
@@ -65,10 +81,13 @@ if TYPE_CHECKING:
 
     from archiver.warc import HeaderPair, WrittenRecord
 
-__all__ = ["CRAWL_LOG_URI", "META_KEY", "WarcRecordingMiddleware"]
+__all__ = ["CRAWL_LOG_URI", "EARLIER_KEY", "META_KEY", "WarcRecordingMiddleware"]
 
 META_KEY = "warc_record"
 """``request.meta`` key holding the provenance of the recorded response."""
+EARLIER_KEY = "archiver_earlier"
+"""``request.meta`` key: the earlier capture (:class:`PayloadOrigin`) a conditional
+request asks about; a ``304`` is recorded as a revisit of it."""
 
 STATS_PREFIX = "archiver/warc"
 
@@ -142,6 +161,7 @@ class WarcRecordingMiddleware:
         self.revisits = revisits
         self.index = index
         self.writer: RotatingWarcWriter | None = None
+        self.known_payloads: dict[str, PayloadOrigin] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -160,6 +180,12 @@ class WarcRecordingMiddleware:
             revisits=settings.getbool("ARCHIVER_WARC_REVISITS", True),
             index=settings.getbool("ARCHIVER_WARC_INDEX", True),
         )
+        state = crawl_state(crawler)
+        if state is not None:
+            obj.known_payloads = {
+                digest: PayloadOrigin(uri, date, record_id, digest)
+                for digest, (uri, date, record_id) in state[0].known_payloads().items()
+            }
         crawler.signals.connect(obj.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(obj.spider_closed, signal=signals.spider_closed)
         return obj
@@ -177,7 +203,12 @@ class WarcRecordingMiddleware:
             robots=self.robots,
         )
         self.writer = RotatingWarcWriter(
-            directory, self.prefix, info, max_bytes=self.max_bytes, revisits=self.revisits
+            directory,
+            self.prefix,
+            info,
+            max_bytes=self.max_bytes,
+            revisits=self.revisits,
+            known_payloads=self.known_payloads,
         )
 
     def spider_closed(self, spider: Spider | None = None, reason: str = "") -> None:
@@ -189,8 +220,10 @@ class WarcRecordingMiddleware:
         self._count(lambda: writer.write_metadata(CRAWL_LOG_URI, "application/json", payload))
         writer.close()
         self._update_file_stats()
-        if self.index and writer.finished_paths:
-            lines = write_cdxj_index(writer.finished_paths, writer.directory / INDEX_FILE)
+        # Every file of the folder: a resumed crawl's earlier run wrote some of them.
+        paths = sorted(writer.directory.glob("*.warc.gz"))
+        if self.index and paths:
+            lines = write_cdxj_index(paths, writer.directory / INDEX_FILE)
             self.stats.set_value(f"{STATS_PREFIX}/index_lines", lines)
 
     # -- downloader middleware
@@ -208,13 +241,16 @@ class WarcRecordingMiddleware:
             raise RuntimeError("WarcRecordingMiddleware used before spider_opened")
         writer = self.writer
         exchange = self.exchange_from(request, response)
-        written = self._count(lambda: writer.write_exchange(exchange))
+        earlier = request.meta.get(EARLIER_KEY)
+        not_modified = earlier if isinstance(earlier, PayloadOrigin) else None
+        written = self._count(lambda: writer.write_exchange(exchange, not_modified=not_modified))
         provenance: dict[str, Any] = {
             "file": written.filename,
             "offset": written.offset,
             "length": written.length,
             "record_id": written.record_id,
             "record_type": written.record_type,
+            "date": warc_date(exchange.fetched_at),
         }
         if written.refers_to is not None:
             provenance["refers_to"] = {

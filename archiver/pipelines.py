@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Self
 
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
 from archiver.items import Comment, Post
+from archiver.state import KnownPost, crawl_state
 
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
+
+    from archiver.state import CrawlRun
 
 
 class DeduplicatePipeline:
@@ -42,4 +45,45 @@ class DeduplicatePipeline:
             self.stats.inc_value("archiver/duplicates_dropped")
             raise DropItem(f"duplicate {type(item).__name__.lower()} {key}")
         seen.add(key)
+        return item
+
+
+class UnchangedRecord(DropItem):
+    """A record an earlier crawl of the site already archived as it is now (incremental
+    crawls write only what is new or edited). Counted for coverage, not written."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, log_level="DEBUG")
+
+
+class ChangedRecordsPipeline:
+    """Note what the crawl captured in the state's current crawl, and in an incremental
+    crawl keep only new and edited posts and new comments for the JSONL.
+
+    A post counts as captured when its page was (provenance ``html``); its ``modified``
+    (the REST API's, UTC) tells an edit. Off for crawls without state.
+    """
+
+    def __init__(self, run: CrawlRun) -> None:
+        self.run = run
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        found = crawl_state(crawler)
+        if found is None:
+            raise NotConfigured
+        return cls(found[1])
+
+    def process_item(self, item: object, spider: Spider | None = None) -> object:
+        run = self.run
+        if isinstance(item, Post) and item.id is not None:
+            if any(source.source == "html" for source in item.provenance):
+                run.captured_posts[item.id] = KnownPost(item.id, item.type, item.url, item.modified)
+            known = run.known_posts.get(item.id)
+            if run.incremental and known is not None and known.modified == item.modified:
+                raise UnchangedRecord(f"unchanged {item.type} {item.id}")
+        elif isinstance(item, Comment):
+            run.captured_comments[item.id] = (item.post_id, item.type)
+            if run.incremental and item.id in run.known_comments:
+                raise UnchangedRecord(f"unchanged comment {item.id}")
         return item

@@ -25,6 +25,11 @@ ARCHIVER_PROGRESS_INTERVAL = 30.0  # seconds between progress log lines; 0 turns
 # Worker processes that read post and comment pages (archiver.offload); unset: one per
 # core but the crawl's own (1 to 4); 0: in the crawling process.
 # ARCHIVER_EXTRACT_WORKERS = 1
+# Re-archiving (archiver.state): <output>/<site>/state.sqlite remembers every crawl. Once a
+# crawl has finished, the next ones fetch only what changed; an interrupted one is resumed.
+ARCHIVER_STATE_ENABLED = True
+ARCHIVER_FULL_CRAWL = False  # True: fetch everything again (`archiver crawl --full`)
+ARCHIVER_RESUME = True  # False: leave an interrupted crawl as it is and start a new one
 
 FEEDS = {
     # %(crawl_dir)s is the spider's crawl_dir attribute (Scrapy fills URI params from it).
@@ -70,18 +75,26 @@ DOWNLOADER_MIDDLEWARES = {
     # Engine side ... Retry 550, HttpCompression 590, Redirect 600, DownloaderStats 850
     # Just before Retry on the way back: a Retry-After delays the blog's download slot.
     "archiver.backoff.RetryAfterMiddleware": 555,
+    # Conditional GETs from the state, 304s answered with the earlier capture; every
+    # response remembered in the state (after the recorder has written it).
+    "archiver.revisits.ConditionalRequestMiddleware": 880,
     # Recording at 890 sees responses as they came off the wire: still compressed, and 3xx,
     # 4xx and 5xx before Redirect and Retry act on them.
     "archiver.middlewares.WarcRecordingMiddleware": 890,
-    # ... HttpCache 900; downloader side.
+    # Next to where HttpCache sits (900): a resumed crawl's stored responses, not fetched again.
+    "archiver.resume.ResumeMiddleware": 905,
+    # downloader side.
 }
 ITEM_PIPELINES = {
     "archiver.pipelines.DeduplicatePipeline": 100,
+    "archiver.pipelines.ChangedRecordsPipeline": 200,
 }
 EXTENSIONS = {
     "archiver.summary.CrawlSummaryExtension": 500,
     "archiver.jsonl.SortedRecordsExtension": 510,
     "archiver.progress.ProgressExtension": 520,
+    # After the summary (its engine_stopped handler runs first: it reads summary.json).
+    "archiver.crawlstate.CrawlStateExtension": 530,
 }
 
 # --- many machines (archiver.distributed) -------------------------------------------

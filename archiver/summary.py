@@ -3,6 +3,12 @@
 Counts, coverage (declared by the blog vs archived), every URL that failed and why,
 discovery notes and the WARC files written. It is written on ``engine_stopped``, after
 the WARC recorder has closed (and renamed) its files on ``spider_closed``.
+
+For crawls that keep state, ``changes`` says what the crawl found changed since the
+earlier ones (new, edited and deleted posts, new and deleted comments) and how many
+requests it made, against the latest full crawl's. Records an incremental crawl saw
+unchanged (:class:`archiver.pipelines.UnchangedRecord`) and posts it did not fetch at
+all (listed unchanged) count as archived in ``coverage``: they are in earlier crawls.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from archiver import __version__
 from archiver import signals as archiver_signals
 from archiver.items import Comment, Post
 from archiver.layout import COMMENTS_FILE, POSTS_FILE, SUMMARY_FILE
+from archiver.pipelines import UnchangedRecord
+from archiver.state import CHANGE_KINDS, crawl_state
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -28,6 +36,8 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
     from twisted.python.failure import Failure
+
+    from archiver.state import CrawlRun, SiteState
 
 
 class CrawlSummaryExtension:
@@ -59,6 +69,9 @@ class CrawlSummaryExtension:
         self.comments_external: dict[int, str] = {}
         self.comments_gated: dict[int, str] = {}
         self.comments_closed: set[int] = set()
+        # Crawls that keep state: the state and this crawl; records seen unchanged.
+        self.state: tuple[SiteState, CrawlRun] | None = None
+        self.unchanged: Counter[str] = Counter()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -74,11 +87,13 @@ class CrawlSummaryExtension:
         connect(ext.spider_closed, signal=scrapy_signals.spider_closed)
         connect(ext.engine_stopped, signal=scrapy_signals.engine_stopped)
         connect(ext.item_scraped, signal=scrapy_signals.item_scraped)
+        connect(ext.item_dropped, signal=scrapy_signals.item_dropped)
         connect(ext.response_received, signal=scrapy_signals.response_received)
         connect(ext.spider_error, signal=scrapy_signals.spider_error)
         connect(ext.item_error, signal=scrapy_signals.item_error)
         connect(ext.url_failed, signal=archiver_signals.url_failed)
         connect(ext.discovery_note, signal=archiver_signals.discovery_note)
+        ext.state = crawl_state(crawler)
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
@@ -91,8 +106,15 @@ class CrawlSummaryExtension:
         self.started_clock = time.monotonic()
 
     def item_scraped(self, item: object) -> None:
+        self._count_item(item, self.records)
+
+    def item_dropped(self, item: object, exception: BaseException) -> None:
+        if isinstance(exception, UnchangedRecord):
+            self._count_item(item, self.unchanged)
+
+    def _count_item(self, item: object, records: Counter[str]) -> None:
         if isinstance(item, Post):
-            self.records[f"{item.type}s"] += 1
+            records[f"{item.type}s"] += 1
             if item.id is not None:
                 self.post_urls[item.id] = item.url
                 if item.comments_external:
@@ -104,7 +126,7 @@ class CrawlSummaryExtension:
                 if item.comment_status == "closed":
                     self.comments_closed.add(item.id)
         elif isinstance(item, Comment):
-            self.records["comments"] += 1
+            records["comments"] += 1
             if item.post_id is not None:
                 self.captured_comments[item.post_id] += 1
 
@@ -199,6 +221,7 @@ class CrawlSummaryExtension:
                 "retries": stats.get("retry/count", 0),
             },
             "discovery": self.discovery,
+            **({"changes": self._changes(stats)} if self.state is not None else {}),
             "failures": self.failures,
             "files": {
                 "posts": POSTS_FILE,
@@ -222,9 +245,34 @@ class CrawlSummaryExtension:
             },
         }
 
+    def _changes(self, stats: dict[str, Any]) -> dict[str, Any]:
+        """What changed since the earlier crawls, and what it cost."""
+        assert self.state is not None  # noqa: S101 - callers checked
+        state, run = self.state
+        made = int(stats.get("downloader/request_count", 0)) - int(
+            stats.get("archiver/resume/served", 0)
+        )
+        previous = state.last_full_requests(run.id)
+        return {
+            "kind": run.kind,
+            "resumed": run.resumed,
+            **{kind: sorted(run.changes[kind]) for kind in CHANGE_KINDS},
+            "requests_made": made,
+            "served_from_interrupted_run": int(stats.get("archiver/resume/served", 0)),
+            "not_modified": int(stats.get("archiver/revisits/not_modified", 0)),
+            "revisit_records": int(stats.get("archiver/warc/revisits_written", 0)),
+            "previous_full_crawl_requests": previous,
+            "ratio_to_previous_full_crawl": round(made / previous, 4) if previous else None,
+        }
+
     def _coverage(self) -> dict[str, Any]:
         declared_posts = self.discovery.get("declared_posts")
         declared_pages = self.discovery.get("declared_pages")
+        # Earlier crawls hold what an incremental crawl saw, or listed, unchanged.
+        archived_posts, archived_pages = (
+            self.records[kind] + self.unchanged[kind] + self.discovery.get(f"unchanged_{kind}", 0)
+            for kind in ("posts", "pages")
+        )
         mismatches = [
             {
                 "post_id": post_id,
@@ -239,17 +287,17 @@ class CrawlSummaryExtension:
             # Who declared the posts and pages: the REST API's totals or the sitemaps' entries.
             "declared_by": self.discovery.get("declared_by"),
             "posts_declared": declared_posts,
-            "posts_archived": self.records["posts"],
-            "posts_missing": max(0, int(declared_posts) - self.records["posts"])
+            "posts_archived": archived_posts,
+            "posts_missing": max(0, int(declared_posts) - archived_posts)
             if isinstance(declared_posts, int)
             else 0,
             "pages_declared": declared_pages,
-            "pages_archived": self.records["pages"],
-            "pages_missing": max(0, int(declared_pages) - self.records["pages"])
+            "pages_archived": archived_pages,
+            "pages_missing": max(0, int(declared_pages) - archived_pages)
             if isinstance(declared_pages, int)
             else 0,
             "comments_declared": sum(self.declared_comments.values()),
-            "comments_captured": self.records["comments"],
+            "comments_captured": self.records["comments"] + self.unchanged["comments"],
             "comment_mismatches": mismatches,
             # How each thread was checked: its declared count against the comments captured,
             # or why it could not be (comments elsewhere, hidden, or no count shown).
@@ -302,6 +350,8 @@ def format_summary(summary: dict[str, Any]) -> str:
             f"{politeness['retry_after_capped']} capped at "
             f"{politeness['retry_after_max_seconds']:.0f} s"
         )
+    if "changes" in summary:
+        lines.append(f"  changes:  {_changes_line(summary['changes'])}")
     lines += [
         f"  mismatch: {m['url']} declares {m['declared']} comments, {m['captured']} captured"
         for m in coverage["comment_mismatches"][:20]
@@ -323,6 +373,18 @@ def _threads(coverage: dict[str, Any]) -> str:
         f"{counted} of {threads['counted']} counted threads complete, "
         f"{threads['external']} external, {threads['gated']} gated, "
         f"{threads['closed']} closed, {threads['not_declared']} without a count"
+    )
+
+
+def _changes_line(changes: dict[str, Any]) -> str:
+    ratio = changes["ratio_to_previous_full_crawl"]
+    cost = f" ({ratio:.1%} of the last full crawl's)" if ratio is not None else ""
+    return (
+        f"{changes['kind']}{', resumed' if changes['resumed'] else ''}: "
+        f"posts {len(changes['new_posts'])} new, {len(changes['edited_posts'])} edited, "
+        f"{len(changes['deleted_posts'])} deleted; comments {len(changes['new_comments'])} "
+        f"new, {len(changes['deleted_comments'])} deleted; "
+        f"{changes['requests_made']} requests{cost}"
     )
 
 

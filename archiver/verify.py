@@ -6,9 +6,11 @@ included (``warcio check`` stops silently at a file cut inside its last record, 
 the headers, the block or the gzip trailer); the first record is ``warcinfo``; record ids
 are unique; every ``response``/``revisit`` has a ``request`` linked by
 ``WARC-Concurrent-To`` (either way) with the same ``WARC-Target-URI``; every ``revisit``
-refers to a record in the files checked, with the same payload digest. For a crawl
-folder, also: no ``*.open`` file is left, and when ``index.cdxj`` exists, each line
-points at a record (file, offset, URL) and every response/revisit record has a line.
+refers to a record in the files checked, with the same payload digest (for a crawl
+folder, a revisit of an earlier crawl's record, as re-archiving writes, may refer to the
+WARC files of the other crawl folders of the site). For a crawl folder, also: no
+``*.open`` file is left, and when ``index.cdxj`` exists, each line points at a record
+(file, offset, URL) and every response/revisit record has a line.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class WarcVerifier:
         self.requests: dict[str, str] = {}  # WARC-Concurrent-To of a request -> its URI
         self.at: dict[tuple[Path, int], _Record] = {}  # (resolved file, offset) -> record
         self.index_lines = 0
+        self._earlier: dict[str, str] | None = None  # other crawls' responses: id -> digest
 
     def run(self) -> list[Defect]:
         """Run every check; return the defects found (none: the crawl is sound)."""
@@ -148,10 +151,35 @@ class WarcVerifier:
                 continue
             refers = (record.get("WARC-Refers-To-Target-URI"), record.get("WARC-Refers-To-Date"))
             original = self.records.get(record.get("WARC-Refers-To")) or by_capture.get(refers)
+            digest = original.get("WARC-Payload-Digest") if original is not None else None
             if original is None:
+                digest = self._earlier_responses().get(record.get("WARC-Refers-To"))
+            if digest is None:
                 self._defect(record.where, "revisit refers to a record not in these files")
-            elif original.get("WARC-Payload-Digest") != record.get("WARC-Payload-Digest"):
+            elif digest != record.get("WARC-Payload-Digest"):
                 self._defect(record.where, "revisit's payload digest differs from the original")
+
+    def _earlier_responses(self) -> dict[str, str]:
+        """Record id -> payload digest of the responses in the site's other crawl folders
+        (read once, headers only, when a revisit refers outside the files checked)."""
+        if self._earlier is None:
+            self._earlier = {}
+            checked = {folder.resolve() for folder in self.folders}
+            sites = {folder.resolve().parent for folder in self.folders}
+            for path in sorted(p for site in sites for p in site.glob("*/*.warc.gz")):
+                if path.parent in checked:
+                    continue
+                try:
+                    with path.open("rb") as stream:
+                        for warc in ArchiveIterator(stream):
+                            if warc.rec_type == "response":
+                                headers = warc.rec_headers
+                                self._earlier[headers.get_header("WARC-Record-ID")] = str(
+                                    headers.get_header("WARC-Payload-Digest") or ""
+                                )
+                except _UNREADABLE:
+                    continue  # that crawl's own verify reports it
+        return self._earlier
 
     def _check_index(self, index: Path) -> None:
         lines = index.read_text("utf-8").splitlines()

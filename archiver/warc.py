@@ -47,6 +47,11 @@ Format choices (the WARC files are the source of truth and must replay in pywb):
   headers, no body, plus ``WARC-Refers-To`` (the original's record id),
   ``WARC-Refers-To-Target-URI`` and ``WARC-Refers-To-Date``. Its request record
   follows as usual. Only ``digest -> (uri, date, record id)`` is kept in memory.
+* **Revisits across crawls** (:mod:`archiver.state`): the writer can be given the
+  payloads earlier crawls stored (``known_payloads``), so an unchanged page is a
+  ``revisit`` of the earlier crawl's record; a ``304`` answering a conditional GET is a
+  ``revisit`` with the server-not-modified profile, with the 304's own headers and the
+  confirmed capture's payload digest. Replaying them needs the earlier WARCs too.
 * **Crawl log:** :meth:`RotatingWarcWriter.write_metadata` writes ``metadata`` records;
   the middleware writes one ``urn:blog-archiver:crawl-log`` record (JSON stats and
   finish reason) before closing, so the WARC alone tells how the crawl went.
@@ -96,6 +101,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "GZIP_LEVEL",
+    "NOT_MODIFIED_PROFILE",
     "REVISIT_PROFILE",
     "SOFTWARE",
     "WARC_VERSION",
@@ -111,6 +117,7 @@ __all__ = [
     "payload_digest",
     "reason_phrase",
     "sanitize_name",
+    "warc_date",
 ]
 
 WARC_VERSION = "WARC/1.1"
@@ -122,6 +129,10 @@ ORIG_TRANSFER_ENCODING = "X-Archive-Orig-Transfer-Encoding"
 REVISIT_PROFILE = {
     "WARC/1.0": "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest",
     "WARC/1.1": "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
+}[WARC_VERSION]
+NOT_MODIFIED_PROFILE = {
+    "WARC/1.0": "http://netpreserve.org/warc/1.0/revisit/server-not-modified",
+    "WARC/1.1": "http://netpreserve.org/warc/1.1/revisit/server-not-modified",
 }[WARC_VERSION]
 
 GZIP_LEVEL = 1
@@ -227,6 +238,8 @@ class PayloadOrigin:
     """``WARC-Date`` of the original response, as written."""
     record_id: str
     """``WARC-Record-ID`` of the original response."""
+    digest: str = ""
+    """``WARC-Payload-Digest`` of the original (needed for a ``304``, which has no body)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,6 +370,9 @@ def build_exchange_records(
     ``FixedTestRecordMixin``); ``WARC-Date`` is always ``exchange.fetched_at``. With
     ``revisit_of`` (the caller has checked that the payload digests are equal) the first
     record is a ``revisit`` record referring to that response: HTTP headers, no body.
+    A ``304`` with ``revisit_of`` (the capture its conditional request named) is a
+    ``revisit`` with the server-not-modified profile: the 304's own headers, and the
+    payload digest of the capture it confirms.
     """
     response_id = response_id or new_record_id()
     request_id = request_id or new_record_id()
@@ -386,13 +402,17 @@ def build_exchange_records(
     body = exchange.response_body
     record_type = "response"
     if revisit_of is not None:
+        not_modified = exchange.status == 304
         record_type, body = "revisit", b""
         response_fields += [
-            ("WARC-Profile", REVISIT_PROFILE),
+            ("WARC-Profile", NOT_MODIFIED_PROFILE if not_modified else REVISIT_PROFILE),
             ("WARC-Refers-To", revisit_of.record_id),
             ("WARC-Refers-To-Target-URI", revisit_of.uri),
             ("WARC-Refers-To-Date", revisit_of.date),
-            ("WARC-Payload-Digest", payload_digest(exchange.response_body)),
+            (
+                "WARC-Payload-Digest",
+                revisit_of.digest if not_modified else payload_digest(exchange.response_body),
+            ),
         ]
     response = builder.create_warc_record(
         target_uri,
@@ -534,6 +554,8 @@ class RotatingWarcWriter:
     :param record_ids: returns fresh record ids (tests pin them).
     :param revisits: write repeated payloads as ``revisit`` records.
     :param gzip_level: zlib level of each record's gzip member (see ``GZIP_LEVEL``).
+    :param known_payloads: payload digest -> response record of earlier crawls (or of
+        the interrupted run being resumed): a payload among them is a ``revisit`` too.
     """
 
     def __init__(
@@ -548,6 +570,7 @@ class RotatingWarcWriter:
         record_ids: Callable[[], str] = new_record_id,
         revisits: bool = True,
         gzip_level: int = GZIP_LEVEL,
+        known_payloads: Mapping[str, PayloadOrigin] | None = None,
     ) -> None:
         if max_bytes <= 0:
             raise ValueError(f"max_bytes must be positive, got {max_bytes}")
@@ -569,7 +592,7 @@ class RotatingWarcWriter:
         self.revisits = revisits
         self.gzip_level = gzip_level
         # payload digest -> first 200 response with it; across rotated files
-        self._origins: dict[str, PayloadOrigin] = {}
+        self._origins: dict[str, PayloadOrigin] = dict(known_payloads or {})
         self.records_written = 0
         self.bytes_written = 0
         self.revisits_written = 0
@@ -591,16 +614,22 @@ class RotatingWarcWriter:
         """The ``.open`` path being written, if any."""
         return self._open_path(self._name) if self._file is not None else None
 
-    def write_exchange(self, exchange: HttpExchange) -> WrittenRecord:
+    def write_exchange(
+        self, exchange: HttpExchange, *, not_modified: PayloadOrigin | None = None
+    ) -> WrittenRecord:
         """Write the response and request records of ``exchange``.
 
-        A repeated ``200`` payload becomes a ``revisit`` record referring to the first.
+        A repeated ``200`` payload becomes a ``revisit`` record referring to the first; a
+        ``304`` answering a conditional request for ``not_modified`` (an earlier capture)
+        becomes a server-not-modified ``revisit`` referring to it.
 
         :returns: where the response (or revisit) record was written.
         """
         digest = ""
         original = None
-        if (
+        if exchange.status == 304 and not_modified is not None:
+            original = not_modified
+        elif (
             self.revisits
             and exchange.status == 200
             and exchange.response_body

@@ -3,6 +3,12 @@
 It only decides what to fetch, best source first (REST API, then sitemaps, then feeds and
 HTML archive pages), and hands every page to the pure functions of :mod:`archiver`. Every
 request goes through ``_request``: in scope, not denied, once per canonical URL.
+
+With the site's state (:mod:`archiver.state`) it resumes an interrupted crawl in its
+folder, and once a crawl has finished the next ones are incremental: cheap REST listings
+of every post id with its ``modified`` time and every comment id (about one request per
+100) tell new, edited and deleted posts and new and deleted comments; only the changed
+posts and the posts whose thread changed are fetched (full REST objects, then pages).
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from archiver import signals
 from archiver.discovery import (
+    API_PAGE_SIZE,
     api_listing_url,
+    api_url,
     archive_links,
     blog_scope,
     canonical,
@@ -43,6 +51,7 @@ from archiver.extract.records import PageRecords, read_comment_page, read_post_p
 from archiver.items import Post, Provenance
 from archiver.layout import new_crawl_dir
 from archiver.offload import ExtractionPool, default_workers
+from archiver.state import KnownPost, SiteState, apply_listing
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterator, Mapping
@@ -52,7 +61,12 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
+    from archiver.state import CrawlRun
+
 API_KINDS = ("posts", "pages")
+# What an incremental crawl lists of every post and comment: enough to tell what changed.
+_LISTING_FIELDS = {"posts": "id,link,modified_gmt", "pages": "id,link,modified_gmt"}
+_LISTING_FIELDS["comments"] = "id,post"
 
 
 class WordPressSpider(scrapy.Spider):
@@ -88,6 +102,11 @@ class WordPressSpider(scrapy.Spider):
         self.shared_crawl: SharedCrawl | None = None
         # Post and comment pages are read in worker processes (see archiver.offload).
         self.extraction = ExtractionPool(0)
+        # The site's state and this crawl in it (None: no state, e.g. a rebuild).
+        self.site_state: SiteState | None = None
+        self.crawl_run: CrawlRun | None = None
+        # Incremental crawls: the id listings, per kind, until all their pages are in.
+        self.listings: dict[str, list[dict[str, Any]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -97,7 +116,23 @@ class WordPressSpider(scrapy.Spider):
             spider.crawl_dir = Path(explicit).resolve()
         else:
             root = Path(crawler.settings.get("ARCHIVER_OUTPUT_DIR", "output")).resolve()
-            spider.crawl_dir = new_crawl_dir(root, spider.url, datetime.now(UTC))
+            started = datetime.now(UTC)
+            # A shared (Redis) crawl resumes through its frontier, not through one
+            # machine's state file: the state is the single-process crawl's.
+            if crawler.settings.getbool("ARCHIVER_STATE_ENABLED", True) and not (
+                crawler.settings.get("ARCHIVER_REDIS_URL")
+            ):
+                # The state picks the folder: the interrupted crawl's, or a new one.
+                state = SiteState.for_site(root, spider.url)
+                run = state.begin_crawl(
+                    lambda: new_crawl_dir(root, spider.url, started),
+                    full=crawler.settings.getbool("ARCHIVER_FULL_CRAWL", False),
+                    resume=crawler.settings.getbool("ARCHIVER_RESUME", True),
+                )
+                spider.site_state, spider.crawl_run = state, run
+                spider.crawl_dir = run.crawl_dir
+            else:
+                spider.crawl_dir = new_crawl_dir(root, spider.url, started)
         # With ARCHIVER_REDIS_URL: one crawl folder for all the workers, one folder each in it.
         spider.shared_crawl = SharedCrawl.from_settings(crawler.settings, spider.url)
         if spider.shared_crawl is not None:
@@ -147,6 +182,10 @@ class WordPressSpider(scrapy.Spider):
             yield from self._fallback()
             return
         self._note("rest_api_root", root)
+        if self.crawl_run is not None and self.crawl_run.incremental:
+            for kind in (*API_KINDS, "comments"):
+                yield from self._listing_request(root, kind, 1)
+            return
         for kind in API_KINDS:
             yield from self._api_request(root, kind, 1)
 
@@ -181,6 +220,73 @@ class WordPressSpider(scrapy.Spider):
                 self.on_post_page_failure,
                 cb_kwargs={"api_post": obj, "api_source": source},
             )
+
+    def parse_id_listing(
+        self, response: Response, root: str, kind: str, page: int
+    ) -> Iterator[Any]:
+        """One page of an incremental crawl's listing of every id; once all are in, fetch
+        what changed."""
+        objects = _json_list(response)
+        if objects is None:
+            self._note("rest_api", f"unusable: {response.url} did not return a JSON list")
+            yield from self._fallback()
+            return
+        if page == 1:
+            self._note("rest_api", "used")
+            if kind in API_KINDS:
+                total = _int_header(response, b"X-WP-Total", default=len(objects))
+                self._note(f"declared_{kind}", total)
+            total_pages = _int_header(response, b"X-WP-TotalPages", default=1)
+            for next_page in range(2, total_pages + 1):
+                yield from self._listing_request(root, kind, next_page)
+        self.listings.setdefault(kind, []).extend(objects)
+        self.pending["listing"] -= 1
+        if self.pending["listing"] == 0:
+            yield from self._fetch_changes(root)
+
+    def _fetch_changes(self, root: str) -> Iterator[Any]:
+        assert self.crawl_run is not None  # noqa: S101 - listings are for incremental crawls
+        kinds: dict[int, str] = {}
+        posts = []
+        for kind in API_KINDS:
+            for obj in self.listings.get(kind, []):
+                post_id = _int_or_none(obj.get("id"))
+                if post_id is None:
+                    continue
+                kinds[post_id] = kind
+                # The same value post_from_api gives Post.modified: UTC, offset explicit.
+                modified = f"{obj['modified_gmt']}+00:00" if obj.get("modified_gmt") else ""
+                posts.append(KnownPost(post_id, kind[:-1], str(obj.get("link", "")), modified))
+        comments = [
+            (comment_id, _int_or_none(obj.get("post")))
+            for obj in self.listings.get("comments", [])
+            if (comment_id := _int_or_none(obj.get("id"))) is not None
+        ]
+        changed, threads = apply_listing(self.crawl_run, posts, comments)
+        for kind in API_KINDS:
+            ids = sorted(pid for pid in changed | threads if kinds.get(pid) == kind)
+            listed = sum(1 for k in kinds.values() if k == kind)
+            self._note(f"unchanged_{kind}", listed - len(ids))
+            for start in range(0, len(ids), API_PAGE_SIZE):
+                chunk = ",".join(str(pid) for pid in ids[start : start + API_PAGE_SIZE])
+                yield from self._request(
+                    api_url(
+                        root,
+                        f"wp/v2/{kind}",
+                        {
+                            "include": chunk,
+                            "per_page": API_PAGE_SIZE,
+                            "_embed": "author,wp:term",
+                            "orderby": "id",
+                            "order": "asc",
+                        },
+                    ),
+                    "api",
+                    self.parse_api_listing,
+                    self.on_api_failure,
+                    # page 0: these posts only, no declared total, no further page
+                    cb_kwargs={"root": root, "kind": kind, "page": 0},
+                )
 
     def on_api_failure(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
@@ -400,6 +506,26 @@ class WordPressSpider(scrapy.Spider):
             cb_kwargs={"root": root, "kind": kind, "page": page},
         )
 
+    def _listing_request(self, root: str, kind: str, page: int) -> Iterator[scrapy.Request]:
+        params: dict[str, str | int] = {
+            "per_page": API_PAGE_SIZE,
+            "page": page,
+            "_fields": _LISTING_FIELDS[kind],
+            "orderby": "id",
+            "order": "asc",
+        }
+        requests = list(
+            self._request(
+                api_url(root, f"wp/v2/{kind}", params),
+                "api",
+                self.parse_id_listing,
+                self.on_api_failure,
+                cb_kwargs={"root": root, "kind": kind, "page": page},
+            )
+        )
+        self.pending["listing"] += len(requests)
+        yield from requests
+
     def _fallback(self) -> Iterator[Any]:
         """Discovery without the REST API: the sitemaps robots.txt names, else the core
         sitemap (pretty, then plain permalinks); feeds and archive pages when no sitemap
@@ -549,6 +675,13 @@ def _int_header(response: Response, name: bytes, default: int) -> int:
         return int(value) if value is not None else default
     except ValueError:
         return default
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
 
 
 def _describe(error: BaseException) -> str:

@@ -1,0 +1,59 @@
+"""CrawlStateExtension: close the crawl in the site's state when it ends.
+
+On ``spider_closed`` the changes the crawl found are settled (posts and comments captured
+that the state did not know, or knew with another ``modified``) and, when the crawl
+finished (not killed, not stopped with Ctrl-C: those are resumed by the next run), what
+it captured is stored and the crawl marked finished. On ``engine_stopped``, after
+``summary.json`` is written, its ``complete`` flag and request count go into the crawl's
+row, for ``archiver history``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Self
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from archiver.layout import SUMMARY_FILE
+from archiver.state import crawl_state, settle_changes
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+    from archiver.state import CrawlRun, SiteState
+
+
+class CrawlStateExtension:
+    def __init__(self, state: SiteState, run: CrawlRun) -> None:
+        self.state = state
+        self.run = run
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        found = crawl_state(crawler)
+        if found is None:
+            raise NotConfigured
+        extension = cls(*found)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    def spider_closed(self, spider: Spider | None = None, reason: str = "") -> None:
+        settle_changes(self.run)
+        if reason == "finished":
+            self.state.finish_crawl(self.run)
+
+    def engine_stopped(self) -> None:
+        path = self.run.crawl_dir / SUMMARY_FILE
+        if path.is_file():
+            summary = json.loads(path.read_text("utf-8"))
+            changes = summary.get("changes") or {}
+            self.state.record_outcome(
+                self.run,
+                complete=bool(summary.get("complete")),
+                requests=int(changes.get("requests_made") or 0),
+            )
+        self.state.close()

@@ -1,0 +1,484 @@
+"""What earlier crawls of a site captured: ``<output>/<site>/state.sqlite``, one per site.
+
+The state makes re-archiving cheap and crashes harmless:
+
+* ``crawls``: every crawl (folder, full or incremental, finished or not, what it changed).
+  A crawl without ``finished`` was interrupted; the next crawl of the site resumes it.
+* ``urls``: every response recorded (status, ETag, Last-Modified, payload digest, WARC
+  file, offset and record id, WARC-Date) and the response record holding its payload
+  (``origin_*``: itself, or what its revisit refers to). Conditional GETs and revisit
+  records of later crawls come from here.
+* ``posts`` and ``comments``: every post with its ``modified`` time and every comment id
+  captured, with the crawl that noticed its deletion (``deleted_in``). Rows are written when
+  a crawl ends, so they always describe finished crawls: an interrupted crawl compares with
+  the same earlier state when it resumes. Nothing is ever deleted.
+* ``changes``: per crawl, the ids of new, edited and deleted posts and of new and deleted
+  comments.
+
+Stdlib ``sqlite3`` only; WAL journal (readers never wait for the crawl, and a SIGKILL
+loses at most the transaction in progress). The schema version is ``PRAGMA user_version``;
+migrations are ordered functions, each applied in a transaction with the version bump
+(the shape of sqlite-utils' ``migrations.py``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path  # noqa: TC003 - dataclass fields are resolved at runtime
+from typing import TYPE_CHECKING, Any
+
+from archiver.layout import site_name
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from scrapy.crawler import Crawler
+
+STATE_FILE = "state.sqlite"
+CHANGE_KINDS = ("new_posts", "edited_posts", "deleted_posts", "new_comments", "deleted_comments")
+
+
+def _v1(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE crawls (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            finished TEXT,
+            crawl_dir TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('full', 'incremental')),
+            complete INTEGER,
+            requests INTEGER,
+            runs INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE urls (
+            crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+            url TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            payload_digest TEXT,
+            record_type TEXT,
+            record_id TEXT,
+            warc_file TEXT,
+            warc_offset INTEGER,
+            date TEXT,
+            origin_record_id TEXT,
+            origin_uri TEXT,
+            origin_date TEXT,
+            origin_path TEXT,
+            origin_offset INTEGER,
+            PRIMARY KEY (crawl_id, url)
+        );
+        CREATE INDEX urls_by_url ON urls (url, crawl_id);
+        CREATE INDEX urls_by_record ON urls (record_id);
+        CREATE TABLE posts (
+            id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL,
+            link TEXT NOT NULL,
+            modified TEXT NOT NULL,
+            crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+            deleted_in INTEGER REFERENCES crawls(id)
+        );
+        CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            post_id INTEGER,
+            type TEXT NOT NULL,
+            crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+            deleted_in INTEGER REFERENCES crawls(id)
+        );
+        CREATE TABLE changes (
+            crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+            kind TEXT NOT NULL,
+            item_id INTEGER NOT NULL,
+            PRIMARY KEY (crawl_id, kind, item_id)
+        );
+        """
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1,)
+"""Migration ``n`` (0-based) brings the schema from version ``n`` to ``n + 1``."""
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Apply the pending migrations; return the schema version.
+
+    :raises ValueError: the file was written by a newer blog-archiver.
+    """
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version > len(MIGRATIONS):
+        raise ValueError(
+            f"state schema version {version} is newer than this blog-archiver knows "
+            f"({len(MIGRATIONS)}): upgrade blog-archiver"
+        )
+    for number in range(version, len(MIGRATIONS)):
+        with db:  # one transaction: the migration and its version, or neither
+            db.execute("BEGIN")
+            MIGRATIONS[number](db)
+            db.execute(f"PRAGMA user_version = {number + 1}")
+    return len(MIGRATIONS)
+
+
+_URL_COLUMNS = (
+    "urls (crawl_id, url, status, etag, last_modified, payload_digest, record_type, "
+    "record_id, warc_file, warc_offset, date, origin_record_id, origin_uri, origin_date, "
+    "origin_path, origin_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_URL = "INSERT OR REPLACE INTO " + _URL_COLUMNS
+_INSERT_URL_IF_NEW = "INSERT OR IGNORE INTO " + _URL_COLUMNS
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """An earlier response of a URL: validators for a conditional GET, and the response
+    record holding its payload (what a revisit refers to, where a 304's body is)."""
+
+    url: str
+    status: int
+    etag: str | None
+    last_modified: str | None
+    payload_digest: str | None
+    origin_record_id: str
+    origin_uri: str
+    origin_date: str
+    origin_path: Path
+    origin_offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class KnownPost:
+    id: int
+    type: str
+    link: str
+    modified: str
+
+
+@dataclass(slots=True)
+class CrawlRun:
+    """One crawl of the site, as this process runs it (possibly resuming it)."""
+
+    id: int
+    crawl_dir: Path
+    kind: str
+    resumed: bool
+    #: What finished crawls captured, as this crawl started: post id -> post, comment ids.
+    known_posts: dict[int, KnownPost] = field(default_factory=dict)
+    known_comments: dict[int, tuple[int | None, str]] = field(default_factory=dict)
+    #: Filled during the crawl: ids per change kind, and what was captured.
+    changes: dict[str, set[int]] = field(default_factory=lambda: {k: set() for k in CHANGE_KINDS})
+    captured_posts: dict[int, KnownPost] = field(default_factory=dict)
+    captured_comments: dict[int, tuple[int | None, str]] = field(default_factory=dict)
+    #: True once the REST listings were compared with the known posts and comments.
+    listings_compared: bool = False
+
+    @property
+    def incremental(self) -> bool:
+        return self.kind == "incremental"
+
+
+class SiteState:
+    """The state file of one site. Open with :meth:`open`; one connection per process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.root = path.parent
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None)  # transactions made explicit
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        migrate(self.db)
+
+    @classmethod
+    def for_site(cls, output_root: Path, url: str) -> SiteState:
+        return cls(output_root / site_name(url) / STATE_FILE)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- crawls
+
+    def begin_crawl(self, new_dir: Callable[[], Path], *, full: bool, resume: bool) -> CrawlRun:
+        """Resume the interrupted crawl of the site (``resume``) or start a new one: full
+        when ``full`` or when no crawl has finished yet, else incremental."""
+        row = self.db.execute(
+            "SELECT id, crawl_dir, kind FROM crawls WHERE finished IS NULL ORDER BY id DESC"
+        ).fetchone()
+        if row is not None and resume:
+            crawl_id, crawl_dir, kind = row
+            self.db.execute("UPDATE crawls SET runs = runs + 1 WHERE id = ?", (crawl_id,))
+            run = CrawlRun(crawl_id, self.root / crawl_dir, kind, resumed=True)
+        else:
+            finished = self.db.execute(
+                "SELECT 1 FROM crawls WHERE finished IS NOT NULL LIMIT 1"
+            ).fetchone()
+            kind = "full" if full or finished is None else "incremental"
+            directory = new_dir()
+            cursor = self.db.execute(
+                "INSERT INTO crawls (started, crawl_dir, kind) VALUES (?, ?, ?)",
+                (_now(), self._relative(directory), kind),
+            )
+            run = CrawlRun(int(cursor.lastrowid or 0), directory, kind, resumed=False)
+        run.known_posts = {
+            row[0]: KnownPost(*row)
+            for row in self.db.execute(
+                "SELECT id, type, link, modified FROM posts WHERE deleted_in IS NULL"
+            )
+        }
+        run.known_comments = {
+            row[0]: (row[1], row[2])
+            for row in self.db.execute(
+                "SELECT id, post_id, type FROM comments WHERE deleted_in IS NULL"
+            )
+        }
+        return run
+
+    def finish_crawl(self, run: CrawlRun) -> None:
+        """Store what the crawl captured and changed, and mark it finished."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "INSERT INTO posts (id, type, link, modified, crawl_id) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET type = excluded.type, link = excluded.link, "
+                "modified = excluded.modified, crawl_id = excluded.crawl_id, deleted_in = NULL",
+                [(p.id, p.type, p.link, p.modified, run.id) for p in run.captured_posts.values()],
+            )
+            self.db.executemany(
+                "INSERT INTO comments (id, post_id, type, crawl_id) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET post_id = excluded.post_id, "
+                "type = excluded.type, deleted_in = NULL",
+                [(cid, post, kind, run.id) for cid, (post, kind) in run.captured_comments.items()],
+            )
+            self.db.executemany(
+                "UPDATE posts SET deleted_in = ? WHERE id = ?",
+                [(run.id, pid) for pid in run.changes["deleted_posts"]],
+            )
+            self.db.executemany(
+                "UPDATE comments SET deleted_in = ? WHERE id = ?",
+                [(run.id, cid) for cid in run.changes["deleted_comments"]],
+            )
+            self.db.execute("DELETE FROM changes WHERE crawl_id = ?", (run.id,))
+            self.db.executemany(
+                "INSERT INTO changes (crawl_id, kind, item_id) VALUES (?, ?, ?)",
+                [(run.id, kind, item) for kind, ids in run.changes.items() for item in ids],
+            )
+            self.db.execute("UPDATE crawls SET finished = ? WHERE id = ?", (_now(), run.id))
+
+    def record_outcome(self, run: CrawlRun, *, complete: bool, requests: int) -> None:
+        """What summary.json says of the crawl (requests of every run of it added up)."""
+        self.db.execute(
+            "UPDATE crawls SET complete = ?, requests = COALESCE(requests, 0) + ? WHERE id = ?",
+            (int(complete), requests, run.id),
+        )
+
+    def last_full_requests(self, before: int) -> int | None:
+        """Requests of the latest finished full crawl before crawl ``before``."""
+        row = self.db.execute(
+            "SELECT requests FROM crawls WHERE kind = 'full' AND finished IS NOT NULL "
+            "AND requests IS NOT NULL AND id < ? ORDER BY id DESC LIMIT 1",
+            (before,),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def history(self) -> list[dict[str, Any]]:
+        """Every crawl, oldest first, with its change counts."""
+        counts: dict[int, dict[str, int]] = {}
+        for crawl_id, kind, number in self.db.execute(
+            "SELECT crawl_id, kind, COUNT(*) FROM changes GROUP BY crawl_id, kind"
+        ):
+            counts.setdefault(crawl_id, {})[kind] = number
+        crawls = []
+        for row in self.db.execute(
+            "SELECT id, started, finished, crawl_dir, kind, complete, requests, runs "
+            "FROM crawls ORDER BY id"
+        ):
+            crawl_id, started, finished, crawl_dir, kind, complete, requests, runs = row
+            crawls.append(
+                {
+                    "id": crawl_id,
+                    "started": started,
+                    "finished": finished,
+                    "crawl_dir": crawl_dir,
+                    "kind": kind,
+                    "complete": None if complete is None else bool(complete),
+                    "requests": requests,
+                    "runs": runs,
+                    **{k: counts.get(crawl_id, {}).get(k, 0) for k in CHANGE_KINDS},
+                }
+            )
+        return crawls
+
+    # -- urls
+
+    def record_url(
+        self,
+        run: CrawlRun,
+        url: str,
+        *,
+        status: int,
+        etag: str | None,
+        last_modified: str | None,
+        payload_digest: str | None,
+        record: dict[str, Any],
+        earlier: Capture | None = None,
+        replace: bool = True,
+    ) -> None:
+        """Remember one recorded (or, when resuming, replayed) response of this crawl.
+
+        ``record`` is the WARC provenance the recorder put in ``response.meta``; ``earlier``
+        the capture a 304 answered (its payload is the 304's). ``replace=False`` (a response
+        served when resuming) keeps a row already there.
+        """
+        origin: tuple[Any, ...] = (None, None, None, None, None)
+        record_type = record.get("record_type", "response")
+        path = self._relative(run.crawl_dir / str(record.get("file", "")))
+        if status == 304 and earlier is not None:
+            payload_digest = earlier.payload_digest
+            etag = etag or earlier.etag
+            last_modified = last_modified or earlier.last_modified
+            origin = (
+                earlier.origin_record_id,
+                earlier.origin_uri,
+                earlier.origin_date,
+                self._relative(earlier.origin_path),
+                earlier.origin_offset,
+            )
+        elif record_type == "revisit" and record.get("refers_to"):
+            row = self.db.execute(
+                "SELECT origin_record_id, origin_uri, origin_date, origin_path, origin_offset "
+                "FROM urls WHERE record_id = ? LIMIT 1",
+                (record["refers_to"]["record_id"],),
+            ).fetchone()
+            if row is not None:
+                origin = tuple(row)
+        elif record.get("record_id"):
+            origin = (record["record_id"], url, record.get("date"), path, record.get("offset"))
+        self.db.execute(
+            _INSERT_URL if replace else _INSERT_URL_IF_NEW,
+            (
+                run.id,
+                url,
+                status,
+                etag,
+                last_modified,
+                payload_digest,
+                record_type,
+                record.get("record_id"),
+                record.get("file"),
+                record.get("offset"),
+                record.get("date"),
+                *origin,
+            ),
+        )
+
+    def earlier_capture(self, url: str, before: int) -> Capture | None:
+        """The latest capture of ``url`` by another crawl whose payload is stored."""
+        row = self.db.execute(
+            "SELECT url, status, etag, last_modified, payload_digest, origin_record_id, "
+            "origin_uri, origin_date, origin_path, origin_offset FROM urls "
+            "WHERE url = ? AND crawl_id != ? AND status IN (200, 304) "
+            "AND origin_record_id IS NOT NULL ORDER BY crawl_id DESC LIMIT 1",
+            (url, before),
+        ).fetchone()
+        if row is None:
+            return None
+        url, status, etag, last_modified, digest, record_id, uri, date, path, offset = row
+        return Capture(
+            url, status, etag, last_modified, digest, record_id, uri, date, self.root / path, offset
+        )
+
+    def record_location(self, record_id: str) -> tuple[Path, int] | None:
+        """File and offset of the response record ``record_id``, from any crawl."""
+        row = self.db.execute(
+            "SELECT origin_path, origin_offset FROM urls "
+            "WHERE record_id = ? AND origin_record_id = record_id LIMIT 1",
+            (record_id,),
+        ).fetchone()
+        return (self.root / row[0], int(row[1])) if row else None
+
+    def known_payloads(self) -> dict[str, tuple[str, str, str]]:
+        """Payload digest -> (uri, WARC-Date, record id) of the response record that holds
+        it, for every ``200`` payload any crawl of the site stored (latest wins)."""
+        payloads: dict[str, tuple[str, str, str]] = {}
+        for digest, uri, date, record_id in self.db.execute(
+            "SELECT payload_digest, origin_uri, origin_date, origin_record_id FROM urls "
+            "WHERE status = 200 AND payload_digest IS NOT NULL "
+            "AND origin_record_id IS NOT NULL ORDER BY crawl_id"
+        ):
+            payloads[digest] = (uri, date, record_id)
+        return payloads
+
+    def _relative(self, path: Path) -> str:
+        """Paths are stored relative to the site folder, so it can be moved."""
+        try:
+            return str(path.resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            return str(path.resolve())
+
+
+def apply_listing(
+    run: CrawlRun,
+    posts: Iterable[KnownPost],
+    comments: Iterable[tuple[int, int | None]],
+) -> tuple[set[int], set[int]]:
+    """Compare the REST listings (every public post and comment id) with the known state.
+
+    Records new, edited and deleted posts and new and deleted comments in ``run.changes``
+    and returns (posts to fetch in full: new and edited, posts whose thread changed).
+    Only comments of type ``comment`` are compared: the public REST API lists no
+    pingbacks or trackbacks.
+    """
+    listed_posts = {post.id: post for post in posts}
+    listed_comments = dict(comments)
+    changes = run.changes
+    for post in listed_posts.values():
+        known = run.known_posts.get(post.id)
+        if known is None:
+            changes["new_posts"].add(post.id)
+        elif known.modified != post.modified:
+            changes["edited_posts"].add(post.id)
+    changes["deleted_posts"] |= set(run.known_posts) - set(listed_posts)
+    changes["new_comments"] |= set(listed_comments) - set(run.known_comments)
+    changes["deleted_comments"] |= {
+        cid
+        for cid, (_, kind) in run.known_comments.items()
+        if kind == "comment" and cid not in listed_comments
+    }
+    changed = changes["new_posts"] | changes["edited_posts"]
+    thread_posts = {listed_comments[cid] for cid in changes["new_comments"]} | {
+        run.known_comments[cid][0] for cid in changes["deleted_comments"]
+    }
+    threads = {pid for pid in thread_posts if pid in listed_posts and pid not in changed}
+    run.listings_compared = True
+    return changed, threads
+
+
+def crawl_state(crawler: Crawler) -> tuple[SiteState, CrawlRun] | None:
+    """The state and the current crawl the spider opened, if it keeps state (a rebuild from
+    the WARC and ``ARCHIVER_STATE_ENABLED = False`` do not)."""
+    spider = getattr(crawler, "spider", None)
+    state = getattr(spider, "site_state", None)
+    run = getattr(spider, "crawl_run", None)
+    if isinstance(state, SiteState) and isinstance(run, CrawlRun):
+        return state, run
+    return None
+
+
+def settle_changes(run: CrawlRun) -> None:
+    """Add to ``run.changes`` what the crawl captured that the state did not know (all of
+    a first crawl; pingbacks, which no public listing shows) or knew with another
+    ``modified``."""
+    for post_id, post in run.captured_posts.items():
+        known = run.known_posts.get(post_id)
+        if known is None:
+            run.changes["new_posts"].add(post_id)
+        elif known.modified != post.modified:
+            run.changes["edited_posts"].add(post_id)
+    run.changes["new_comments"] |= set(run.captured_comments) - set(run.known_comments)

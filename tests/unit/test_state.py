@@ -1,0 +1,154 @@
+"""The site state (archiver.state): schema migrations, crawls, the diff of REST listings,
+captures for conditional GETs and revisits (issue 6)."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+import pytest
+
+from archiver.state import (
+    MIGRATIONS,
+    KnownPost,
+    SiteState,
+    apply_listing,
+    migrate,
+    settle_changes,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from archiver.state import CrawlRun
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Iterator[SiteState]:
+    site = SiteState(tmp_path / "site" / "state.sqlite")
+    yield site
+    site.close()
+
+
+def _begin(state: SiteState, name: str, *, full: bool = False, resume: bool = True) -> CrawlRun:
+    return state.begin_crawl(lambda: state.root / name, full=full, resume=resume)
+
+
+def test_migrations_set_the_schema_version_once(tmp_path):
+    db = sqlite3.connect(tmp_path / "s.sqlite", isolation_level=None)
+    assert migrate(db) == len(MIGRATIONS)
+    assert migrate(db) == len(MIGRATIONS)  # nothing left to apply
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"crawls", "urls", "posts", "comments", "changes"} <= tables
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    db = sqlite3.connect(tmp_path / "s.sqlite", isolation_level=None)
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(ValueError, match="newer"):
+        migrate(db)
+
+
+def test_first_crawl_is_full_then_incremental_and_an_unfinished_one_is_resumed(state):
+    first = _begin(state, "c1")
+    assert (first.kind, first.resumed) == ("full", False)
+    again = _begin(state, "c2")  # the first never finished: resumed in its folder
+    assert (again.id, again.crawl_dir, again.resumed) == (first.id, first.crawl_dir, True)
+    state.finish_crawl(again)
+    second = _begin(state, "c3")
+    assert (second.kind, second.resumed, second.crawl_dir.name) == ("incremental", False, "c3")
+    fresh = _begin(state, "c4", resume=False)
+    assert fresh.id != second.id  # no resume: a new crawl, the other left unfinished
+    state.finish_crawl(fresh)
+    state.finish_crawl(second)
+    assert _begin(state, "c5", full=True).kind == "full"
+
+
+def test_listing_diff_finds_new_edited_deleted_posts_and_comments(state):
+    run = _begin(state, "c1")
+    run.captured_posts = {
+        1: KnownPost(1, "post", "/a/", "2024-01-01T00:00:00+00:00"),
+        2: KnownPost(2, "post", "/b/", "2024-01-01T00:00:00+00:00"),
+        3: KnownPost(3, "page", "/c/", "2024-01-01T00:00:00+00:00"),
+    }
+    run.captured_comments = {10: (1, "comment"), 11: (2, "comment"), 12: (2, "pingback")}
+    settle_changes(run)
+    state.finish_crawl(run)
+    nxt = _begin(state, "c2")
+    assert set(nxt.known_posts) == {1, 2, 3}
+    changed, threads = apply_listing(
+        nxt,
+        [
+            KnownPost(1, "post", "/a/", "2024-01-01T00:00:00+00:00"),
+            KnownPost(2, "post", "/b/", "2024-06-01T00:00:00+00:00"),  # edited
+            KnownPost(4, "post", "/d/", "2024-06-02T00:00:00+00:00"),  # new
+        ],  # 3 is gone
+        [(10, 1), (13, 1)],  # 11 deleted, 13 new; the pingback 12 is never listed
+    )
+    assert nxt.changes["new_posts"] == {4}
+    assert nxt.changes["edited_posts"] == {2}
+    assert nxt.changes["deleted_posts"] == {3}
+    assert nxt.changes["new_comments"] == {13}
+    assert nxt.changes["deleted_comments"] == {11}
+    assert changed == {2, 4}
+    assert threads == {1}  # its thread changed; post 2 is fetched anyway
+    state.finish_crawl(nxt)
+    history = state.history()
+    assert [h["deleted_posts"] for h in history] == [0, 1]
+    assert history[1]["kind"] == "incremental"
+    row = state.db.execute("SELECT deleted_in FROM comments WHERE id = 11").fetchone()
+    assert row[0] == nxt.id  # kept, marked deleted, never removed
+
+
+def test_captures_give_validators_payload_origins_and_record_locations(state):
+    run = _begin(state, "c1")
+    record = {
+        "file": "a.warc.gz",
+        "offset": 120,
+        "record_id": "<urn:uuid:1>",
+        "record_type": "response",
+        "date": "2026-01-01T00:00:00Z",
+    }
+    url = "https://blog.example/feed/"
+    state.record_url(
+        run,
+        url,
+        status=200,
+        etag='"v1"',
+        last_modified="Thu, 19 Dec 2024 10:43:47 GMT",
+        payload_digest="sha1:AAAA",
+        record=record,
+    )
+    assert state.earlier_capture(url, run.id) is None  # only other crawls count
+    state.finish_crawl(run)
+    nxt = _begin(state, "c2")
+    capture = state.earlier_capture(url, nxt.id)
+    assert capture is not None
+    assert (capture.etag, capture.origin_record_id, capture.origin_offset) == (
+        '"v1"',
+        "<urn:uuid:1>",
+        120,
+    )
+    assert capture.origin_path == state.root / "c1" / "a.warc.gz"
+    assert state.known_payloads() == {"sha1:AAAA": (url, "2026-01-01T00:00:00Z", "<urn:uuid:1>")}
+    # a 304 answering it: a revisit whose payload is the earlier capture's
+    revisit = {**record, "file": "b.warc.gz", "offset": 0, "record_id": "<urn:uuid:2>"}
+    revisit["record_type"] = "revisit"
+    state.record_url(
+        nxt,
+        url,
+        status=304,
+        etag=None,
+        last_modified=None,
+        payload_digest=None,
+        record=revisit,
+        earlier=capture,
+    )
+    again = state.earlier_capture(url, nxt.id + 1)
+    assert again is not None
+    assert (again.status, again.etag, again.payload_digest) == (304, '"v1"', "sha1:AAAA")
+    assert again.origin_record_id == "<urn:uuid:1>"
+    assert state.record_location("<urn:uuid:1>") == (state.root / "c1" / "a.warc.gz", 120)
+    assert state.record_location("<urn:uuid:2>") is None  # a revisit holds no payload
