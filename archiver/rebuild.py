@@ -51,6 +51,7 @@ def replay_settings(warcs: list[Path], output_dir: Path) -> dict[str, Any]:
         "ARCHIVER_REPLAY_WARCS": [str(path) for path in warcs],
         "ARCHIVER_WARC_ENABLED": False,
         "ARCHIVER_CRAWL_DIR": str(output_dir),
+        "ARCHIVER_STATE_ENABLED": False,  # a replay is no crawl of the site
         "ARCHIVER_HONOUR_RETRY_AFTER": False,
         "AUTOTHROTTLE_ENABLED": False,
         "DOWNLOAD_DELAY": 0,

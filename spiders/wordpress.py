@@ -111,28 +111,35 @@ class WordPressSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        explicit = crawler.settings.get("ARCHIVER_CRAWL_DIR")
-        if explicit:  # a rebuild from the WARC names its folder
-            spider.crawl_dir = Path(explicit).resolve()
+        settings = crawler.settings
+        # A folder named by the caller: a rebuild from the WARC, or a scheduled job (whose
+        # scheduler looks for the summary there).
+        explicit = settings.get("ARCHIVER_CRAWL_DIR")
+        root = Path(settings.get("ARCHIVER_OUTPUT_DIR", "output")).resolve()
+        started = datetime.now(UTC)
+
+        def new_dir() -> Path:
+            if explicit:
+                return Path(explicit).resolve()
+            return new_crawl_dir(root, spider.url, started)
+
+        # A shared (Redis) crawl resumes through its frontier, not through one machine's
+        # state file: the state is the single-process crawl's.
+        if settings.getbool("ARCHIVER_STATE_ENABLED", True) and not settings.get(
+            "ARCHIVER_REDIS_URL"
+        ):
+            # The state picks the folder: the interrupted crawl's, or a new one. A crawl told
+            # its folder starts there rather than resuming another one.
+            state = SiteState.for_site(root, spider.url)
+            run = state.begin_crawl(
+                new_dir,
+                full=settings.getbool("ARCHIVER_FULL_CRAWL", False),
+                resume=settings.getbool("ARCHIVER_RESUME", True) and not explicit,
+            )
+            spider.site_state, spider.crawl_run = state, run
+            spider.crawl_dir = run.crawl_dir
         else:
-            root = Path(crawler.settings.get("ARCHIVER_OUTPUT_DIR", "output")).resolve()
-            started = datetime.now(UTC)
-            # A shared (Redis) crawl resumes through its frontier, not through one
-            # machine's state file: the state is the single-process crawl's.
-            if crawler.settings.getbool("ARCHIVER_STATE_ENABLED", True) and not (
-                crawler.settings.get("ARCHIVER_REDIS_URL")
-            ):
-                # The state picks the folder: the interrupted crawl's, or a new one.
-                state = SiteState.for_site(root, spider.url)
-                run = state.begin_crawl(
-                    lambda: new_crawl_dir(root, spider.url, started),
-                    full=crawler.settings.getbool("ARCHIVER_FULL_CRAWL", False),
-                    resume=crawler.settings.getbool("ARCHIVER_RESUME", True),
-                )
-                spider.site_state, spider.crawl_run = state, run
-                spider.crawl_dir = run.crawl_dir
-            else:
-                spider.crawl_dir = new_crawl_dir(root, spider.url, started)
+            spider.crawl_dir = new_dir()
         # With ARCHIVER_REDIS_URL: one crawl folder for all the workers, one folder each in it.
         spider.shared_crawl = SharedCrawl.from_settings(crawler.settings, spider.url)
         if spider.shared_crawl is not None:

@@ -17,6 +17,7 @@ import subprocess
 import sys
 from collections import Counter
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -28,7 +29,6 @@ from tests.e2e.test_replay_pywb import fetch, pywb_bin, pywb_serving, replay_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
 pytestmark = pytest.mark.e2e
 AUTOTHROTTLE_OFF = ("-s", "AUTOTHROTTLE_ENABLED=False")  # a local blog: no need to wait
@@ -71,10 +71,11 @@ return ['new_post' => $new, 'edited_post' => $edit->ID, 'reply' => $reply,
 """
 
 
-def archiver_crawl(url: str, output: Path) -> tuple[Path, dict[str, Any]]:
+def archiver_crawl(url: str, output: Path, *settings: str) -> tuple[Path, dict[str, Any]]:
     """``archiver crawl URL -o OUTPUT`` as a user runs it; (crawl folder, summary.json)."""
+    command = [sys.executable, "-m", "archiver.cli", "crawl", url, "-o", str(output)]
     result = subprocess.run(
-        [sys.executable, "-m", "archiver.cli", "crawl", url, "-o", str(output), *AUTOTHROTTLE_OFF],
+        [*command, *AUTOTHROTTLE_OFF, *settings],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -246,3 +247,23 @@ def test_pywb_replays_the_third_crawl_through_its_revisits(crawls, pywb_bin, tmp
 
 def _http_date_stamp(value: str) -> str:
     return parsedate_to_datetime(value).strftime("%Y%m%d%H%M%S")
+
+
+def test_a_crawl_told_its_folder_is_incremental_too(crawls):
+    """A scheduled job (archiver schedule) names its crawl folder: it still re-archives only
+    what changed, in that folder, and the site's history lists it. Last in this module:
+    it adds a crawl to the history the tests above count."""
+    folder = crawls["output"] / "scheduled-job"
+    crawl_dir, summary = archiver_crawl(
+        crawls["runs"][0][1]["start_url"], crawls["output"], "-s", f"ARCHIVER_CRAWL_DIR={folder}"
+    )
+    assert crawl_dir == folder
+    assert summary["complete"]
+    assert summary["changes"]["kind"] == "incremental"
+    assert summary["changes"]["new_posts"] == []
+    assert summary["changes"]["ratio_to_previous_full_crawl"] <= 0.05
+    state = SiteState(crawls["runs"][0][0].parent / "state.sqlite")
+    try:
+        assert folder.name in [Path(c["crawl_dir"]).name for c in state.history()]
+    finally:
+        state.close()
