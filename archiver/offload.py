@@ -8,14 +8,18 @@ Scrapy runs on. With 0 workers, or without the asyncio reactor, the same functio
 in the crawling process.
 
 Workers are started with ``spawn``: a fresh interpreter, never a fork of the running
-reactor.
+reactor. Each leaves as soon as the crawling process is gone, however it went (SIGKILL,
+a crash): ProcessPoolExecutor's workers would otherwise wait for work forever, holding
+the crawl's stdout and stderr open.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -51,7 +55,9 @@ class ExtractionPool:
             return function(*args, **kwargs)
         if self._executor is None:
             context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._executor = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=exit_with_parent
+            )
         future = self._executor.submit(function, *args, **kwargs)
         return await asyncio.wrap_future(future)
 
@@ -60,6 +66,19 @@ class ExtractionPool:
         if self._executor is not None:
             self._executor.shutdown(wait=True)
             self._executor = None
+
+
+def exit_with_parent() -> None:
+    """In a worker: leave at once when the process that started it ends."""
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch(sentinel: int) -> None:
+        multiprocessing.connection.wait([sentinel])
+        os._exit(1)  # no cleanup to wait for: the crawl that wanted the results is gone
+
+    threading.Thread(target=watch, args=(parent.sentinel,), daemon=True).start()
 
 
 def _asyncio_loop_running() -> bool:
