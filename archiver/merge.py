@@ -224,6 +224,7 @@ def _merged_summary(
             "total": counts["requests"],
             "per_archived_post": round(counts["requests"] / archived, 2) if archived else None,
         },
+        "politeness": merged_politeness(parts),
         "discovery": discovery,
         "failures": failures,
         "workers": status,
@@ -237,6 +238,23 @@ def _merged_summary(
             ),
         },
     }
+
+
+def merged_politeness(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The workers' politeness figures together: counts added, longest waits kept."""
+    merged: dict[str, Any] = {
+        "robots_txt_obeyed": bool(parts)
+        and all(part.get("politeness", {}).get("robots_txt_obeyed") for part in parts),
+    }
+    for key in ("forbidden_by_robots", "retry_after_honoured", "retry_after_capped", "retries"):
+        merged[key] = sum(part.get("politeness", {}).get(key) or 0 for part in parts)
+    for key in (
+        "longest_backoff_seconds",
+        "longest_retry_after_asked_seconds",
+        "retry_after_max_seconds",
+    ):
+        merged[key] = max((part.get("politeness", {}).get(key) or 0 for part in parts), default=0)
+    return merged
 
 
 def merged_coverage(

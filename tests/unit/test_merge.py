@@ -130,3 +130,29 @@ def test_provenance_in_a_dead_workers_warc_is_pointed_at_a_finished_copy(tmp_pat
     assert (api["warc_file"], api["warc_offset"]) == (f"worker-a/{warc.name}", 8)
     assert api["warc_record_id"] == "<urn:uuid:1234>"
     assert summary["complete"] is True
+
+
+def test_the_merged_summary_adds_the_workers_backoffs_and_prints(tmp_path):
+    """The last worker prints the merged summary: it has every section a crawl's has."""
+    from archiver.summary import format_summary
+
+    def politeness(honoured: int, longest: float) -> dict[str, Any]:
+        return {
+            "robots_txt_obeyed": True,
+            "forbidden_by_robots": 0,
+            "retry_after_honoured": honoured,
+            "longest_backoff_seconds": longest,
+            "longest_retry_after_asked_seconds": longest,
+            "retry_after_capped": 0,
+            "retry_after_max_seconds": 300.0,
+            "retries": honoured,
+        }
+
+    warc_a, warc_b = "blog-archiver-a-1-00000-host.warc.gz", "blog-archiver-b-1-00000-host.warc.gz"
+    worker(tmp_path, "a", [post(1, warc_a)], [], finished(politeness=politeness(1, 2.0)))
+    worker(tmp_path, "b", [post(2, warc_b)], [], finished(politeness=politeness(2, 5.0)))
+    summary = merge_crawl(tmp_path)
+    assert summary["politeness"]["retry_after_honoured"] == 3
+    assert summary["politeness"]["longest_backoff_seconds"] == 5.0
+    assert summary["politeness"]["robots_txt_obeyed"] is True
+    assert "3 Retry-After honoured, waited up to 5 s" in format_summary(summary)
