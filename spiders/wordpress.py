@@ -47,7 +47,7 @@ from archiver.distributed import SharedCrawl
 from archiver.extract.comments import comment_page_number, thread_key
 from archiver.extract.page import parse_html
 from archiver.extract.posts import merge_posts, post_from_api
-from archiver.extract.records import PageRecords, read_comment_page, read_post_page
+from archiver.extract.records import PageRecords, describe, read_comment_page, read_post_page
 from archiver.items import Post, Provenance
 from archiver.layout import new_crawl_dir
 from archiver.offload import ExtractionPool, default_workers
@@ -304,7 +304,7 @@ class WordPressSpider(scrapy.Spider):
         try:
             kind, locations = sitemap_urls(response.body)
         except Exception as error:  # a sitemap that is not XML: say so, fall back further
-            yield from self._sitemap_failed(response.url, _describe(error), top)
+            yield from self._sitemap_failed(response.url, describe(error), top)
             return
         if top:
             self._source_done("sitemap")
@@ -617,7 +617,7 @@ class WordPressSpider(scrapy.Spider):
         try:
             post = post_from_api(api_post)
         except Exception as error:  # a malformed API object: the page may still do
-            self._fail(url, f"unreadable REST object: {_describe(error)}")
+            self._fail(url, f"unreadable REST object: {describe(error)}")
             return None
         post.provenance = [api_source] if api_source else []
         return post
@@ -691,11 +691,6 @@ def _int_or_none(value: object) -> int | None:
         return None
 
 
-def _describe(error: BaseException) -> str:
-    message = str(error)
-    return f"{type(error).__name__}: {message}" if message else type(error).__name__
-
-
 def _status(failure: Failure) -> int | None:
     error = failure.value
     return int(error.response.status) if isinstance(error, HttpError) else None
@@ -706,4 +701,4 @@ def _reason(failure: Failure) -> str:
     if status is not None:
         return f"HTTP {status}"
     error = failure.value
-    return _describe(error) if error is not None else failure.getErrorMessage()
+    return describe(error) if error is not None else failure.getErrorMessage()
