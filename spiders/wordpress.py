@@ -46,7 +46,7 @@ from archiver.discovery import (
 from archiver.distributed import SharedCrawl
 from archiver.extract.comments import comment_page_number, thread_key
 from archiver.extract.page import parse_html
-from archiver.extract.posts import merge_posts, post_from_api
+from archiver.extract.posts import int_or_none, merge_posts, post_from_api
 from archiver.extract.records import PageRecords, describe, read_comment_page, read_post_page
 from archiver.items import Post, Provenance
 from archiver.layout import new_crawl_dir
@@ -257,7 +257,7 @@ class WordPressSpider(scrapy.Spider):
         posts = []
         for kind in API_KINDS:
             for obj in self.listings.get(kind, []):
-                post_id = _int_or_none(obj.get("id"))
+                post_id = int_or_none(obj.get("id"))
                 if post_id is None:
                     continue
                 kinds[post_id] = kind
@@ -265,9 +265,9 @@ class WordPressSpider(scrapy.Spider):
                 modified = f"{obj['modified_gmt']}+00:00" if obj.get("modified_gmt") else ""
                 posts.append(KnownPost(post_id, kind[:-1], str(obj.get("link", "")), modified))
         comments = [
-            (comment_id, _int_or_none(obj.get("post")))
+            (comment_id, int_or_none(obj.get("post")))
             for obj in self.listings.get("comments", [])
-            if (comment_id := _int_or_none(obj.get("id"))) is not None
+            if (comment_id := int_or_none(obj.get("id"))) is not None
         ]
         changed, threads = apply_listing(self.crawl_run, posts, comments)
         for kind in API_KINDS:
@@ -682,13 +682,6 @@ def _int_header(response: Response, name: bytes, default: int) -> int:
         return int(value) if value is not None else default
     except ValueError:
         return default
-
-
-def _int_or_none(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
 
 
 def _status(failure: Failure) -> int | None:

@@ -67,13 +67,13 @@ def extract_post_from_html(url: str, page: HtmlElement) -> Post:
 def post_from_api(obj: Mapping[str, Any]) -> Post:
     """Read a ``/wp/v2/posts`` or ``/wp/v2/pages`` object (ideally fetched with ``_embed``)."""
     link = str(obj.get("link") or "")
-    post = Post(id=_int_or_none(obj.get("id")), url=link)
+    post = Post(id=int_or_none(obj.get("id")), url=link)
     post.type = str(obj.get("type") or "post")
     post.slug = str(obj.get("slug") or "")
     post.title = fragment_text(_rendered(obj.get("title")))
     post.published = _gmt_iso(obj.get("date_gmt"))
     post.modified = _gmt_iso(obj.get("modified_gmt"))
-    post.parent_id = _int_or_none(obj.get("parent")) if obj.get("parent") else None
+    post.parent_id = int_or_none(obj.get("parent")) if obj.get("parent") else None
     post.sticky = bool(obj.get("sticky", False))
     post.comment_status = str(obj.get("comment_status") or "")
     excerpt = obj.get("excerpt")
@@ -234,7 +234,8 @@ def _gmt_iso(value: object) -> str:
     return f"{text}+00:00" if text else ""
 
 
-def _int_or_none(value: object) -> int | None:
+def int_or_none(value: object) -> int | None:
+    """``value`` as an int (REST ids come as numbers or strings), None when it is none."""
     try:
         return int(str(value))
     except (TypeError, ValueError):
