@@ -85,8 +85,13 @@ def assert_complete_pairs(records: list[dict[str, Any]], name: str) -> None:
 
 
 def _open_records(path: Path) -> list[dict[str, Any]]:
+    """Records of the complete gzip members of ``path``: ``ArchiveIterator`` also yields a
+    record whose member is still being written, so counting it would let the kill come
+    before that record is whole (the file then holds fewer members than records seen)."""
     try:
-        return read_records(path.read_bytes())
+        data = path.read_bytes()
+        members, _ = gzip_members(data)
+        return read_records(data)[:members]
     except Exception:  # renamed or being written right now: look again
         return []
 
