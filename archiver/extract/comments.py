@@ -12,6 +12,8 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin
 
+from w3lib.url import canonicalize_url
+
 from archiver.clean import clean_bodies
 from archiver.extract import selectors as sel
 from archiver.extract.page import element_text, inner_html, xpath
@@ -70,6 +72,13 @@ _PAGE_HINT_HREFS = "//a[contains(@href, 'comment-page-') or contains(@href, 'cpa
 def thread_key(url: str) -> str:
     """The post a comment-page URL belongs to: the URL without its comment-page part."""
     return sel.COMMENT_PAGE_LINK.sub("/", urldefrag(url)[0]).rstrip("/?&")
+
+
+def comment_page_key(url: str) -> tuple[str, int | None]:
+    """(canonical thread, page number): a post's URL shows one comment page (the newest or
+    the oldest) that pagination links again as /comment-page-N/, so pages are told apart
+    by number, not by URL."""
+    return str(canonicalize_url(thread_key(url))), comment_page_number(url)
 
 
 def comment_page_number(url: str) -> int | None:
