@@ -441,13 +441,25 @@ def _api_only(task: PostTask, result: TaskResult) -> None:
 
 
 def _add_post(result: TaskResult, post: Post) -> None:
-    record = asdict(post)
+    record = as_record(post)
     result.posts.append((post_sort_key(record), post.id, json_line(record)))
 
 
 def _add_comment(result: TaskResult, comment: Comment) -> None:
-    record = asdict(comment)
+    record = as_record(comment)
     result.comments.append((comment_sort_key(record), comment.id, json_line(record)))
+
+
+def as_record(value: Any) -> Any:
+    """A record (dataclasses, lists, dicts, scalars) as plain JSON values, fields in order:
+    what ``dataclasses.asdict`` gives, without its deep copies (a third of the cost)."""
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, list):
+        return [as_record(item) for item in value]
+    if isinstance(value, dict):
+        return {key: as_record(item) for key, item in value.items()}
+    return {name: as_record(getattr(value, name)) for name in value.__dataclass_fields__}
 
 
 def json_line(record: dict[str, Any]) -> str:
