@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import lxml.etree
 import lxml.html
@@ -62,7 +62,7 @@ def xpath(node: HtmlElement, expression: str) -> Any:
     if required:
         root = node.getroottree().getroot()
         if _classes_of[0] is not root:
-            _classes_of[0], _classes_of[1] = root, "\n".join(_ALL_CLASSES(root))
+            _classes_of[0], _classes_of[1] = root, "\n".join(cast("list[str]", _ALL_CLASSES(root)))
         if required not in _classes_of[1]:
             return []
     return _compiled(expression)(node)
