@@ -37,6 +37,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import sys
 import time
 from collections import deque
@@ -65,7 +66,8 @@ from archiver.extract.posts import merge_posts, post_from_api
 from archiver.extract.records import describe, read_comment_page, read_post_page
 from archiver.items import Comment, Post, Provenance
 from archiver.jsonl import comment_sort_key, post_sort_key, write_sorted
-from archiver.layout import COMMENTS_FILE, POSTS_FILE
+from archiver.layout import COMMENTS_FILE, POSTS_FILE, site_name
+from archiver.state import STATE_FILE
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -478,13 +480,37 @@ class Known:
     comments: set[int] = field(default_factory=set)
 
 
-def earlier_captures(folder: Path) -> Known:
-    """Posts (captured from their page) and comments in the JSONL of the crawl folders of
-    the same site older than ``folder`` (folder names are UTC times)."""
-    known = Known()
-    for other in sibling_crawl_folders(folder):
-        if other.name >= folder.resolve().name:
+def site_crawls(folder: Path, start_url: str) -> tuple[list[Path], list[Path]]:
+    """(the crawl folders of the site before ``folder``, all the others), from the site's
+    state (a crawl folder may be named by its caller, anywhere), else from the folders
+    beside ``folder`` (named by UTC time)."""
+    folder = folder.resolve()
+    for state_file in (
+        folder.parent / STATE_FILE,
+        folder.parent / site_name(start_url) / STATE_FILE,
+    ):
+        if not state_file.is_file():
             continue
+        db = sqlite3.connect(f"file:{state_file}?mode=ro", uri=True)
+        try:
+            rows = db.execute("SELECT crawl_dir FROM crawls ORDER BY id").fetchall()
+        except sqlite3.Error:
+            continue
+        finally:
+            db.close()
+        crawls = [(state_file.parent / str(row[0])).resolve() for row in rows]
+        if folder in crawls:
+            position = crawls.index(folder)
+            return crawls[:position], [c for c in crawls if c != folder and c.is_dir()]
+    others = sibling_crawl_folders(folder)
+    return [other for other in others if other.name < folder.name], others
+
+
+def earlier_captures(earlier: list[Path]) -> Known:
+    """Posts (captured from their page) and comments in the JSONL of the site's earlier
+    crawl folders: what an incremental crawl compared with."""
+    known = Known()
+    for other in earlier:
         for record in _jsonl(other / POSTS_FILE):
             if record.get("id") is not None and any(
                 source.get("source") == "html" for source in record.get("provenance") or []
@@ -513,12 +539,10 @@ def rebuild(
     """Rebuild ``posts.jsonl`` and ``comments.jsonl`` into ``output_dir``; write and return
     its summary (``failures`` and ``errors`` empty when everything was rebuilt)."""
     started = time.monotonic()
-    siblings = sibling_crawl_folders(crawl_folder) if crawl_folder is not None else []
-    index = CaptureIndex.of(warcs, siblings)
+    earlier, others = site_crawls(crawl_folder, start_url) if crawl_folder else ([], [])
+    index = CaptureIndex.of(warcs, others)
     plan = Discovery(index, start_url).run()
-    known = (
-        earlier_captures(crawl_folder) if plan.incremental and crawl_folder is not None else Known()
-    )
+    known = earlier_captures(earlier) if plan.incremental else Known()
     output_dir.mkdir(parents=True, exist_ok=True)
     writer = _Writer(output_dir, known)
     failures = list(plan.failures)
