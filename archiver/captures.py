@@ -24,6 +24,8 @@ from scrapy.utils.gz import gunzip
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from archiver.verify import cut_record
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from pathlib import Path
@@ -87,12 +89,38 @@ class CaptureIndex:
         return index
 
     def add_file(self, path: Path) -> None:
+        """Index one WARC file. A record cut short (warcio stops silently at a file cut
+        inside its last record) or unreadable is reported in ``errors`` and left out."""
+        start = end = 0  # offset and end of the last record read
+        truncated = -1  # offset of a record found truncated
         try:
-            for record, offset in _records(path):
-                self.records_read += 1
-                self._add(path, offset, record)
+            with path.open("rb") as stream:
+                iterator = ArchiveIterator(stream)
+                for record in iterator:
+                    while record.raw_stream.read(1 << 20):  # to its end: was it all there?
+                        pass
+                    start = iterator.get_record_offset()
+                    end = start + iterator.get_record_length()
+                    self.records_read += 1
+                    missing = getattr(record.raw_stream, "limit", 0)
+                    if missing:
+                        truncated = start
+                        self.errors.append(
+                            f"{path.name}:{start}: WARC record truncated, {missing} bytes missing"
+                        )
+                        continue
+                    self._add(path, start, record)
         except UNREADABLE as error:
-            self.errors.append(f"{path.name}: unreadable WARC record: {describe(error)}")
+            self.errors.append(f"{path.name}:{end}: unreadable WARC record: {describe(error)}")
+        cut = cut_record(path, start, end)
+        if cut is not None and not (truncated == start and cut.where.endswith(f":{start}")):
+            self.errors.append(f"{path.name}: {cut.message} ({cut.where})")
+            if cut.where.endswith(f":{start}"):  # the last record read is the one cut
+                self.captures = {
+                    url: c
+                    for url, c in self.captures.items()
+                    if not (c.at.path == path and c.at.offset == start)
+                }
 
     def _add(self, path: Path, offset: int, record: Any) -> None:
         if record.rec_type not in {"response", "revisit"} or record.http_headers is None:
