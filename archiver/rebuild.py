@@ -133,6 +133,7 @@ class PostTask:
     """One post page to read, with the REST object that named it, if any."""
 
     url: str
+    scope: tuple[str, str]  # the blog's (see discovery.blog_scope): comment pages stay in it
     api_post: Mapping[str, Any] | None = None
     api_source: Provenance | None = None
 
@@ -267,7 +268,7 @@ class Discovery:
         if key in self.seen:
             return
         self.seen.add(key)
-        self.plan.tasks.append(PostTask(url, api_post, source))
+        self.plan.tasks.append(PostTask(url, self.scope, api_post, source))
 
     def _page(self, capture: Capture) -> Page | None:
         try:
@@ -375,12 +376,17 @@ def read_task(index: CaptureIndex, task: PostTask) -> TaskResult:
     records.html_post.provenance = [provenance(page, "html")]
     post = merge_posts(api, records.html_post)
     _add_post(result, post)
-    _comment_pages(index, page, records, post.id, result)
+    _comment_pages(index, task.scope, page, records, post.id, result)
     return result
 
 
 def _comment_pages(
-    index: CaptureIndex, first: Page, first_records: Any, post_id: int | None, result: TaskResult
+    index: CaptureIndex,
+    scope: tuple[str, str],
+    first: Page,
+    first_records: Any,
+    post_id: int | None,
+    result: TaskResult,
 ) -> None:
     """The thread's comments, page after page, each page once (as the spider's _comments)."""
     known: set[tuple[str, int | None]] = set()
@@ -400,6 +406,8 @@ def _comment_pages(
             if key in known:
                 continue
             known.add(key)
+            if not is_allowed(url, scope):
+                continue
             url_key = canonical(url)
             if url_key in seen:
                 continue
