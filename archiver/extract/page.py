@@ -38,8 +38,8 @@ _PAGE_WIDE_CLASS = re.compile(
 )
 _ALL_CLASSES = lxml.etree.XPath("//@class", smart_strings=False)
 # The last page asked about (its root element, kept alive so its identity stays its
-# own) and all its class attributes, joined.
-_classes_of: list[Any] = [None, ""]
+# own) and all its class attributes, joined; one tuple, replaced whole (thread-safe).
+_classes_of: tuple[Any, str] = (None, "")
 
 
 @lru_cache(maxsize=512)
@@ -58,12 +58,15 @@ def xpath(node: HtmlElement, expression: str) -> Any:
     page; a walk for a class that no class attribute of the page contains is skipped (the
     page's class attributes are read once, in one walk).
     """
+    global _classes_of  # a one-page cache
     required = _required_class(expression)
     if required:
         root = node.getroottree().getroot()
-        if _classes_of[0] is not root:
-            _classes_of[0], _classes_of[1] = root, "\n".join(cast("list[str]", _ALL_CLASSES(root)))
-        if required not in _classes_of[1]:
+        known = _classes_of
+        if known[0] is not root:
+            known = (root, "\n".join(cast("list[str]", _ALL_CLASSES(root))))
+            _classes_of = known
+        if required not in known[1]:
             return []
     return _compiled(expression)(node)
 
