@@ -74,6 +74,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     extract.add_argument("-o", "--output", help="output folder (default: CRAWL_DIR/extracted)")
     extract.add_argument("--url", help="the blog's address (default: from summary.json)")
+    extract.add_argument("--workers", type=int, help="extraction processes (default: one per core)")
+    extract.add_argument(
+        "--replay-spider",
+        action="store_true",
+        help="replay the crawl's spider through Scrapy instead (slower; for comparison)",
+    )
     deploy = commands.add_parser("deploy", help="add this blog-archiver to a Scrapyd server")
     deploy.add_argument("--scrapyd", required=True, metavar="URL", help="Scrapyd's address")
     deploy.add_argument("--project", default="blog_archiver", help="Scrapyd project name")
@@ -105,7 +111,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "history":
         return history_command(args.site, args.output)
     if args.command == "extract":
-        return extract_command([Path(path) for path in args.paths], args.output, args.url)
+        return extract_command(
+            [Path(path) for path in args.paths],
+            args.output,
+            args.url,
+            workers=args.workers,
+            replay_spider=args.replay_spider,
+        )
     if args.command == "verify":
         return verify_command([Path(path) for path in args.paths])
     return 2  # pragma: no cover - argparse enforces the choices
@@ -131,9 +143,16 @@ def crawl_command(url: str | None, output: str | None, overrides: list[str]) -> 
     return 0 if summary.get("complete") else 1
 
 
-def extract_command(paths: list[Path], output: str | None, url: str | None) -> int:
+def extract_command(
+    paths: list[Path],
+    output: str | None,
+    url: str | None,
+    *,
+    workers: int | None = None,
+    replay_spider: bool = False,
+) -> int:
     """Rebuild posts.jsonl and comments.jsonl from WARC files alone, offline."""
-    from archiver.rebuild import find_warcs, replay_settings, start_url_of
+    from archiver.rebuild import find_warcs, rebuild, replay_settings, report, start_url_of
 
     try:
         warcs = find_warcs(paths)
@@ -143,6 +162,8 @@ def extract_command(paths: list[Path], output: str | None, url: str | None) -> i
         return 2
     folder = next((path for path in paths if path.is_dir()), warcs[0].parent)
     output_dir = Path(output) if output else folder / "extracted"
+    if not replay_spider:
+        return report(rebuild(warcs, url, output_dir, folder, workers), output_dir)
     summary = run_wordpress_spider(url, replay_settings(warcs, output_dir))
     return 0 if summary is not None and not summary.get("failures") else 1
 

@@ -255,6 +255,11 @@ def is_allowed(url: str, scope: tuple[str, str]) -> bool:
     return is_in_scope(url, scope) and not is_denied(url, scope)
 
 
+def is_comments_feed(url: str) -> bool:
+    """A comments feed points at comments (on any comment page), not at posts."""
+    return "comments" in urlsplit(url).path.lower() or "comments-" in urlsplit(url).query
+
+
 def canonical(url: str) -> str:
     """The form of a URL used to recognise it again (sorted query, no fragment)."""
     return str(canonicalize_url(url))

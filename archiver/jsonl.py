@@ -43,6 +43,13 @@ def sort_jsonl(path: Path, key: Callable[[dict[str, Any]], SortKey]) -> int:
             if line.strip():
                 entries.append((key(json.loads(line)), offset, len(line)))
             offset += len(line)
+    return write_sorted(path, entries)
+
+
+def write_sorted(path: Path | str, entries: list[tuple[SortKey, int, int]]) -> int:
+    """Rewrite the lines of ``path`` (given as (key, offset, length)) sorted by key, in
+    place (atomically); return the line count."""
+    path = Path(path)
     entries.sort()
     sorted_path = path.with_name(path.name + ".sorting")
     with path.open("rb") as source, sorted_path.open("wb") as target:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-__all__ = ["WARC_SUFFIXES", "Defect", "WarcVerifier"]
+__all__ = ["WARC_SUFFIXES", "Defect", "WarcVerifier", "cut_record"]
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".warc.open", ".warc.gz.open")
 _CAPTURES = ("response", "revisit")
@@ -119,7 +119,7 @@ class WarcVerifier:
                     self._add(_Record(where, path, warc.rec_type, warc.rec_headers), start)
         except _UNREADABLE as exc:
             self._defect(f"{path}:{end}", f"unreadable from here on: {exc}".rstrip())
-        if cut := _cut_record(path, start, end):
+        if cut := cut_record(path, start, end):
             self.defects.append(cut)
 
     def _add(self, record: _Record, offset: int) -> None:
@@ -206,7 +206,7 @@ class WarcVerifier:
                 self._defect(record.where, f"{record.type} is not in {INDEX_FILE}")
 
 
-def _cut_record(path: Path, start: int, end: int) -> Defect | None:
+def cut_record(path: Path, start: int, end: int) -> Defect | None:
     """A defect when ``path`` ends inside a record after the last one warcio read (from
     ``start`` to ``end``): warcio stops without a word there, even when a gzip member only
     lacks its trailer. zlib tells: ``eof`` is set once a member has ended, ``unused_data``

@@ -37,6 +37,7 @@ from archiver.discovery import (
     feed_links,
     find_api_root,
     is_allowed,
+    is_comments_feed,
     is_post_sitemap,
     page_links,
     robots_sitemaps,
@@ -44,7 +45,7 @@ from archiver.discovery import (
     sitemap_urls,
 )
 from archiver.distributed import SharedCrawl
-from archiver.extract.comments import comment_page_number, thread_key
+from archiver.extract.comments import comment_page_key
 from archiver.extract.page import parse_html
 from archiver.extract.posts import int_or_none, merge_posts, post_from_api
 from archiver.extract.records import PageRecords, describe, read_comment_page, read_post_page
@@ -181,7 +182,7 @@ class WordPressSpider(scrapy.Spider):
             return
         page = parse_html(response.text)
         self.home = (response.url, page)
-        self.feeds = [url for url in feed_links(response.url, page) if not _is_comments_feed(url)]
+        self.feeds = [url for url in feed_links(response.url, page) if not is_comments_feed(url)]
         link_headers = [h.decode("latin-1") for h in response.headers.getlist("Link")]
         root = find_api_root(response.url, link_headers, page)
         if not root or not self._allowed(root):
@@ -442,11 +443,9 @@ class WordPressSpider(scrapy.Spider):
         # The post's URL shows one comment page (the newest or the oldest) that pagination
         # links again as /comment-page-N/: pages are told apart by number, not by URL.
         if records.shown_comment_page is not None:
-            self.comment_pages.add(
-                (canonical(thread_key(response.url)), records.shown_comment_page)
-            )
+            self.comment_pages.add((comment_page_key(response.url)[0], records.shown_comment_page))
         for url in records.comment_pages:
-            key = (canonical(thread_key(url)), comment_page_number(url))
+            key = comment_page_key(url)
             if key in self.comment_pages:
                 continue
             self.comment_pages.add(key)
@@ -657,11 +656,6 @@ def provenance(response: Response, source: str) -> Provenance:
         warc_offset=record.get("offset"),
         warc_record_id=str(record.get("record_id", "")),
     )
-
-
-def _is_comments_feed(url: str) -> bool:
-    """A comments feed points at comments (on any comment page), not at posts."""
-    return "comments" in urlsplit(url).path.lower() or "comments-" in urlsplit(url).query
 
 
 def _json_list(response: Response) -> list[dict[str, Any]] | None:

@@ -12,6 +12,8 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin
 
+from w3lib.url import canonicalize_url
+
 from archiver.clean import clean_bodies
 from archiver.extract import selectors as sel
 from archiver.extract.page import element_text, inner_html, xpath
@@ -72,6 +74,13 @@ def thread_key(url: str) -> str:
     return sel.COMMENT_PAGE_LINK.sub("/", urldefrag(url)[0]).rstrip("/?&")
 
 
+def comment_page_key(url: str) -> tuple[str, int | None]:
+    """(canonical thread, page number): a post's URL shows one comment page (the newest or
+    the oldest) that pagination links again as /comment-page-N/, so pages are told apart
+    by number, not by URL."""
+    return str(canonicalize_url(thread_key(url))), comment_page_number(url)
+
+
 def comment_page_number(url: str) -> int | None:
     """The comment page a URL names (``/comment-page-3/``, ``&cpage=3``), if any."""
     match = sel.COMMENT_PAGE_NUMBER.search(urldefrag(url)[0])
@@ -104,12 +113,15 @@ def _comment_from_item(
     url: str, item: HtmlElement, comment_id: int, post_id: int | None
 ) -> tuple[Comment, str]:
     """The comment in ``item`` without its content, and its content's markup to clean."""
-    parent = xpath(item, sel.COMMENT_PARENT_XPATH)
+    # The comment items around this one (sel.COMMENT_PARENT_XPATH and the depth), walked
+    # up in Python: cheaper than one XPath evaluation each.
+    above = _comment_items_above(item.getparent())
+    parent = above[0] if above else None
     parent_id = 0
-    if parent:
-        match = sel.COMMENT_ID.match(parent[0].get("id") or "")
+    if parent is not None:
+        match = sel.COMMENT_ID.match(parent.get("id") or "")
         parent_id = int(match.group(1)) if match else 0
-    depth = len(xpath(item, "ancestor::li[starts-with(@id, 'comment-')]")) + 1
+    depth = len(above) + 1
     classes = set((item.get("class") or "").split())
     kind = (
         "pingback"
@@ -159,9 +171,25 @@ def _author(item: HtmlElement, kind: str) -> Author:
 
 
 def _belongs_to(element: HtmlElement, item: HtmlElement) -> bool:
-    """True when ``element`` is part of ``item`` itself, not of a nested reply."""
-    owner = xpath(element, "ancestor-or-self::li[starts-with(@id, 'comment-')][1]")
-    return bool(owner) and owner[0] is item
+    """True when ``element`` is part of ``item`` itself, not of a nested reply: its nearest
+    comment item (``ancestor-or-self::li[starts-with(@id, 'comment-')][1]``) is ``item``."""
+    node: HtmlElement | None = element
+    while node is not None:
+        if node.tag == "li" and (node.get("id") or "").startswith("comment-"):
+            return node is item
+        node = node.getparent()
+    return False
+
+
+def _comment_items_above(node: HtmlElement | None) -> list[HtmlElement]:
+    """The comment items (``li[starts-with(@id, 'comment-')]``) from ``node`` up, nearest
+    first."""
+    found = []
+    while node is not None:
+        if node.tag == "li" and (node.get("id") or "").startswith("comment-"):
+            found.append(node)
+        node = node.getparent()
+    return found
 
 
 def _own_element(item: HtmlElement, xpaths: tuple[str, ...]) -> HtmlElement | None:

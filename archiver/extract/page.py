@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import lxml.etree
 import lxml.html
@@ -29,10 +30,44 @@ def _compiled(expression: str) -> lxml.etree.XPath:
     return lxml.etree.XPath(expression)
 
 
+# A page-wide walk for one class (``//*[has_class(X)]…``, see selectors.has_class): it
+# selects nothing when no class attribute of the page contains X.
+_PAGE_WIDE_CLASS = re.compile(
+    r"//\*\[\(contains\(@class, '([^']+)'\) and "
+    r"contains\(concat\(' ', normalize-space\(@class\), ' '\), ' \1 '\)\)\]"
+)
+_ALL_CLASSES = lxml.etree.XPath("//@class", smart_strings=False)
+# The last page asked about (its root element, kept alive so its identity stays its
+# own) and all its class attributes, joined; one tuple, replaced whole (thread-safe).
+_classes_of: tuple[Any, str] = (None, "")
+
+
+@lru_cache(maxsize=512)
+def _required_class(expression: str) -> str:
+    match = _PAGE_WIDE_CLASS.match(expression)
+    # Not for a union: its other branches may select without the class.
+    return match.group(1) if match and "|" not in expression else ""
+
+
 def xpath(node: HtmlElement, expression: str) -> Any:
     """``node.xpath(expression)``, with the expression compiled once per process: the
     selector tables are evaluated on every page, compiling them each time cost more than
-    evaluating most of them."""
+    evaluating most of them.
+
+    The tables try classic and block themes' classes in turn, each a walk of the whole
+    page; a walk for a class that no class attribute of the page contains is skipped (the
+    page's class attributes are read once, in one walk).
+    """
+    global _classes_of  # a one-page cache
+    required = _required_class(expression)
+    if required:
+        root = node.getroottree().getroot()
+        known = _classes_of
+        if known[0] is not root:
+            known = (root, "\n".join(cast("list[str]", _ALL_CLASSES(root))))
+            _classes_of = known
+        if required not in known[1]:
+            return []
     return _compiled(expression)(node)
 
 

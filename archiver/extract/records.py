@@ -38,7 +38,8 @@ class PageRecords:
     error: str = ""
     comments: list[Comment] = field(default_factory=list)
     comment_pages: list[str] = field(default_factory=list)
-    # Which page of the thread this page shows (see shown_comment_page), if it tells.
+    # Which page of the thread this page shows (see shown_comment_page), if it tells; on
+    # a post page only when the thread has other pages.
     shown_comment_page: int | None = None
 
 
@@ -55,7 +56,10 @@ def read_post_page(url: str, text: str, api_post: Mapping[str, Any] | None) -> P
         records.html_post = extract_post_from_html(url, page)
         records.comments = extract_comments_from_html(url, page, records.html_post.id)
         records.comment_pages = comment_page_urls(url, page)
-        records.shown_comment_page = _shown_page(url, page, records.comments)
+        # Which page is shown only matters when the thread has other pages to tell apart
+        # (and finding it walks the whole page).
+        if records.comment_pages:
+            records.shown_comment_page = _shown_page(url, page, records.comments)
     except Exception as error:  # an extraction bug must not lose what the API gave
         records.html_post, records.comments, records.comment_pages = None, [], []
         records.error = describe(error)

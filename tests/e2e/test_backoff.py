@@ -125,11 +125,14 @@ def test_the_backoffs_and_the_cap_are_reported(crawl):
     assert coverage["posts_declared"] == coverage["posts_archived"]
 
 
-def test_the_json_rebuilt_from_the_warc_equals_the_crawls(crawl, tmp_path):
-    """The WARC holds the refusals and the retries; the last answer of each URL wins."""
+@pytest.mark.parametrize("how", [[], ["--replay-spider"]], ids=["direct", "replay-spider"])
+def test_the_json_rebuilt_from_the_warc_equals_the_crawls(crawl, tmp_path, how):
+    """The WARC holds the refusals and the retries; the last answer of each URL wins, in
+    the direct rebuild and in the spider replayed through Scrapy (``--replay-spider``)."""
     rebuilt = tmp_path / "rebuilt"
+    command = ["archiver.cli", "extract", str(crawl["dir"]), "-o", str(rebuilt), *how]
     result = subprocess.run(
-        [sys.executable, "-m", "archiver.cli", "extract", str(crawl["dir"]), "-o", str(rebuilt)],
+        [sys.executable, "-m", *command],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -339,7 +339,8 @@ def test_summary_reports_a_complete_crawl(crawl, ground_truth):
 
 
 def test_json_rebuilt_from_the_warc_alone_equals_the_crawls(crawl, tmp_path):
-    """``archiver extract`` replays the WARC offline through the crawl's own code."""
+    """``archiver extract`` reads the WARC offline and replays the spider's decisions with
+    the crawl's own extraction: REST and HTML records merged, sitemaps, comment pages."""
     rebuilt = tmp_path / "rebuilt"
     result = subprocess.run(
         [sys.executable, "-m", "archiver.cli", "extract", str(crawl["dir"]), "-o", str(rebuilt)],
@@ -353,3 +354,5 @@ def test_json_rebuilt_from_the_warc_alone_equals_the_crawls(crawl, tmp_path):
         assert (rebuilt / name).read_bytes() == (crawl["dir"] / name).read_bytes(), name
     summary = json.loads((rebuilt / "summary.json").read_text("utf-8"))
     assert summary["counts"]["warc_records"] == 0  # nothing fetched, nothing recorded
+    assert summary["failures"] == summary["errors"] == []
+    assert summary["counts"]["posts"] == len(read_jsonl(crawl["dir"] / "posts.jsonl"))

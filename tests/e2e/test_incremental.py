@@ -249,6 +249,30 @@ def _http_date_stamp(value: str) -> str:
     return parsedate_to_datetime(value).strftime("%Y%m%d%H%M%S")
 
 
+def test_the_json_rebuilt_from_each_crawls_warc_equals_its_own(crawls, tmp_path):
+    """``archiver extract`` of an incremental crawl writes what it wrote: its changes only,
+    its revisits read from the earlier crawl folders they refer to (the third crawl holds
+    nothing else)."""
+    for number, (crawl_dir, _) in enumerate(crawls["runs"]):
+        rebuilt = tmp_path / f"rebuilt-{number}"
+        result = subprocess.run(
+            [sys.executable, "-m", "archiver.cli", "extract", str(crawl_dir), "-o", str(rebuilt)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr[-5000:]
+        for name in ("posts.jsonl", "comments.jsonl"):
+            expected = (crawl_dir / name).read_bytes()
+            assert (rebuilt / name).read_bytes() == expected, (number, name)
+        summary = json.loads((rebuilt / "summary.json").read_text("utf-8"))
+        assert summary["incremental"] is (number > 0)
+    # The second crawl's changes were rebuilt, not an empty file matching an empty one.
+    assert read_jsonl(tmp_path / "rebuilt-1" / "posts.jsonl")
+
+
 def test_a_crawl_told_its_folder_is_incremental_too(crawls):
     """A scheduled job (archiver schedule) names its crawl folder: it still re-archives only
     what changed, in that folder, and the site's history lists it. Last in this module:
@@ -267,3 +291,16 @@ def test_a_crawl_told_its_folder_is_incremental_too(crawls):
         assert folder.name in [Path(c["crawl_dir"]).name for c in state.history()]
     finally:
         state.close()
+    # Outside the site's folder, its revisits are found through the site's state.
+    rebuilt = folder.parent / "scheduled-job-rebuilt"
+    result = subprocess.run(
+        [sys.executable, "-m", "archiver.cli", "extract", str(folder), "-o", str(rebuilt)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    for name in ("posts.jsonl", "comments.jsonl"):
+        assert (rebuilt / name).read_bytes() == (folder / name).read_bytes(), name
