@@ -264,6 +264,7 @@ class WordPressSpider(scrapy.Spider):
         if page == 1:
             self._note("rest_api", "used")
             if kind in API_KINDS:
+                self._note("declared_by", "rest_api")
                 total = _int_header(response, b"X-WP-Total", default=len(objects))
                 self._note(f"declared_{kind}", total)
             total_pages = _int_header(response, b"X-WP-TotalPages", default=1)
@@ -293,11 +294,14 @@ class WordPressSpider(scrapy.Spider):
             if (comment_id := int_or_none(obj.get("id"))) is not None
         ]
         changed, threads = apply_listing(self.crawl_run, posts, comments)
-        yield from self._revalidate(posts, changed | threads)
+        rechecked = self._revalidation(posts, changed | threads)
+        yield from self._revalidate(rechecked)
         for kind in API_KINDS:
             ids = sorted(pid for pid in changed | threads if kinds.get(pid) == kind)
             listed = sum(1 for k in kinds.values() if k == kind)
-            self._note(f"unchanged_{kind}", listed - len(ids))
+            # Not fetched at all (rechecked pages count when their records come in).
+            fetched = len(ids) + sum(1 for post in rechecked if kinds.get(post.id) == kind)
+            self._note(f"unchanged_{kind}", listed - fetched)
             for start in range(0, len(ids), API_PAGE_SIZE):
                 chunk = ",".join(str(pid) for pid in ids[start : start + API_PAGE_SIZE])
                 yield from self._request(
@@ -319,9 +323,8 @@ class WordPressSpider(scrapy.Spider):
                     cb_kwargs={"root": root, "kind": kind, "page": 0},
                 )
 
-    def _revalidate(self, listed: list[KnownPost], fetched: set[int]) -> Iterator[Any]:
-        """Recheck the pages of a few known posts the listings say are unchanged (a
-        conditional GET; an identical page is a revisit record)."""
+    def _revalidation(self, listed: list[KnownPost], fetched: set[int]) -> list[KnownPost]:
+        """The few known posts the listings say are unchanged whose pages are rechecked."""
         assert self.site_state is not None  # noqa: S101 - listings are for incremental crawls
         assert self.crawl_run is not None  # noqa: S101
         known = {post.id: post for post in listed if post.id in self.crawl_run.known_posts}
@@ -329,10 +332,14 @@ class WordPressSpider(scrapy.Spider):
         budget = revalidation_budget(len(known), share, minimum)
         recent, rotation = self.site_state.revalidation_order(self.crawl_run)
         picked = pick_revalidations(recent, rotation, set(known) - fetched, budget)
-        self._note("revalidated_posts", len(picked))
-        for post_id in picked:
+        return [known[post_id] for post_id in picked]
+
+    def _revalidate(self, posts: list[KnownPost]) -> Iterator[Any]:
+        """Recheck posts' pages (a conditional GET where the page had validators; an
+        identical page is a revisit record, a changed one is captured in full)."""
+        for post in posts:
             yield from self._request(
-                known[post_id].link, "revalidate", self.parse_post_page, self.on_post_page_failure
+                post.link, "revalidate", self.parse_post_page, self.on_post_page_failure
             )
 
     def ask_for_missing(self) -> None:
