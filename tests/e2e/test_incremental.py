@@ -27,6 +27,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.state import SiteState
+from archiver.summary import format_summary
 from tests.conftest import ROOT, read_jsonl, wp
 from tests.e2e.test_replay_pywb import fetch, pywb_bin, pywb_serving, replay_url
 
@@ -187,6 +188,12 @@ def test_unchanged_crawl_writes_only_revisits(crawls):
     assert summary["changes"]["revalidated_posts"] == 1
     assert summary["requests"]["by_kind"]["revalidate"] == 1
     assert _rechecked_post(crawls) == crawls["changed"]["new_post"]
+    printed = format_summary(summary)  # what it wrote, of what is archived
+    assert re.search(
+        r"posts: +0 new or changed \(of (\d+) archived, declared \1 by the REST API\)", printed
+    ), printed
+    assert re.search(r"requests: \d+ \(no post written\)", printed), printed
+    assert "; 1 known posts rechecked" in printed
     records = warc_records(crawl_dir)
     types = Counter(record[0] for record in records)
     assert set(types) == {"warcinfo", "revisit", "request", "metadata"}, types
@@ -279,7 +286,7 @@ def _rechecked_post(crawls: dict[str, Any]) -> int:
     posts = {
         p["url"]: p["id"] for d, _ in crawls["runs"][:2] for p in read_jsonl(d / "posts.jsonl")
     }
-    return posts[url]
+    return int(posts[url])
 
 
 def _payload(crawl_dir: Path, url: str) -> bytes:
