@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from twisted.python.failure import Failure
+
 TEST_WORDPRESS = Path(__file__).resolve().parent.parent / "tests" / "wordpress" / "wp.sh"
 
 
@@ -174,13 +176,26 @@ def run_wordpress_spider(url: str, overrides: dict[str, object]) -> dict[str, ob
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from archiver.sitelock import CrawlLocked
+
     settings = get_project_settings()
     for name, value in overrides.items():
         settings.set(name, value, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("wordpress")
-    process.crawl(crawler, url=url)
+    locked: list[str] = []  # another crawl of the site holds its lock: say so, plainly
+
+    def note_locked(failure: Failure) -> Failure | None:
+        if not isinstance(failure.value, CrawlLocked):
+            return failure
+        locked.append(str(failure.value))
+        return None
+
+    process.crawl(crawler, url=url).addErrback(note_locked)
     process.start()
+    if locked:
+        print(f"archiver: {locked[0]}", file=sys.stderr)
+        return None
     crawl_dir = Path(getattr(crawler.spider, "crawl_dir", ""))
     if getattr(crawler.spider, "shared_crawl", None) is not None:
         return worker_summary(crawl_dir)

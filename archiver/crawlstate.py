@@ -1,7 +1,8 @@
 """CrawlStateExtension: close the crawl in the site's state when it ends.
 
 On ``spider_closed`` the changes the crawl found are settled (posts and comments captured
-that the state did not know, or knew with another ``modified``) and, when the crawl
+that the state did not know, or knew with another ``modified``; deletions a crawl without
+REST listings can tell, see :func:`archiver.state.infer_deletions`) and, when the crawl
 finished (not killed, not stopped with Ctrl-C: those are resumed by the next run), what
 it captured is stored and the crawl marked finished. On ``engine_stopped``, after
 ``summary.json`` is written, its ``complete`` flag and request count go into the crawl's
@@ -16,8 +17,9 @@ from typing import TYPE_CHECKING, Self
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from archiver import signals as archiver_signals
 from archiver.layout import SUMMARY_FILE
-from archiver.state import crawl_state, settle_changes
+from archiver.state import crawl_state, infer_deletions, settle_changes
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -30,6 +32,8 @@ class CrawlStateExtension:
     def __init__(self, state: SiteState, run: CrawlRun) -> None:
         self.state = state
         self.run = run
+        # Any URL not archived makes the crawl too incomplete to infer deletions from.
+        self.failures = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -39,10 +43,16 @@ class CrawlStateExtension:
         extension = cls(*found)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        for failed in (archiver_signals.url_failed, signals.spider_error, signals.item_error):
+            crawler.signals.connect(extension.failed, signal=failed)
         return extension
+
+    def failed(self) -> None:
+        self.failures += 1
 
     def spider_closed(self, spider: Spider | None = None, reason: str = "") -> None:
         settle_changes(self.run)
+        infer_deletions(self.run, crawl_complete=reason == "finished" and not self.failures)
         if reason == "finished":
             self.state.finish_crawl(self.run)
 

@@ -61,7 +61,9 @@ class ChangedRecordsPipeline:
     crawl keep only new and edited posts and new comments for the JSONL.
 
     A post counts as captured when its page was (provenance ``html``); its ``modified``
-    (the REST API's, UTC) tells an edit. Off for crawls without state.
+    (the REST API's, UTC) tells an edit, or, once the REST listings were compared, the
+    listings' verdict: a page rechecked without its REST object, on a theme that shows
+    no modified time, is not an edit. Off for crawls without state.
     """
 
     def __init__(self, run: CrawlRun) -> None:
@@ -77,13 +79,25 @@ class ChangedRecordsPipeline:
     def process_item(self, item: object, spider: Spider | None = None) -> object:
         run = self.run
         if isinstance(item, Post) and item.id is not None:
-            if any(source.source == "html" for source in item.provenance):
-                run.captured_posts[item.id] = KnownPost(item.id, item.type, item.url, item.modified)
             known = run.known_posts.get(item.id)
-            if run.incremental and known is not None and known.modified == item.modified:
+            # A page without a modified time keeps the one the state knows.
+            modified = item.modified or (known.modified if known else "")
+            if any(source.source == "html" for source in item.provenance):
+                run.captured_posts[item.id] = KnownPost(item.id, item.type, item.url, modified)
+                if item.comments_external or item.comments_gated:
+                    run.threads_unreadable.add(item.id)
+                elif item.comment_count_declared is not None:
+                    run.declared_comments[item.id] = item.comment_count_declared
+            if run.incremental and known is not None and _unchanged(run, item.id, modified):
                 raise UnchangedRecord(f"unchanged {item.type} {item.id}")
         elif isinstance(item, Comment):
             run.captured_comments[item.id] = (item.post_id, item.type)
             if run.incremental and item.id in run.known_comments:
                 raise UnchangedRecord(f"unchanged comment {item.id}")
         return item
+
+
+def _unchanged(run: CrawlRun, post_id: int, modified: str) -> bool:
+    if run.listings_compared:
+        return post_id not in run.changes["new_posts"] | run.changes["edited_posts"]
+    return run.known_posts[post_id].modified == modified

@@ -30,6 +30,11 @@ ARCHIVER_PROGRESS_INTERVAL = 30.0  # seconds between progress log lines; 0 turns
 ARCHIVER_STATE_ENABLED = True
 ARCHIVER_FULL_CRAWL = False  # True: fetch everything again (`archiver crawl --full`)
 ARCHIVER_RESUME = True  # False: leave an interrupted crawl as it is and start a new one
+# Each incremental crawl also rechecks (conditional GET; unchanged: a revisit record) the
+# pages of this share of the known posts, at least ARCHIVER_REVALIDATE_MIN of them: the
+# posts the previous crawl changed first, then the least recently captured ones in turn.
+ARCHIVER_REVALIDATE_SHARE = 0.005
+ARCHIVER_REVALIDATE_MIN = 1
 
 FEEDS = {
     # %(crawl_dir)s is the spider's crawl_dir attribute (Scrapy fills URI params from it).

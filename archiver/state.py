@@ -30,6 +30,7 @@ from pathlib import Path  # noqa: TC003 - dataclass fields are resolved at runti
 from typing import TYPE_CHECKING, Any
 
 from archiver.layout import site_name
+from archiver.sitelock import CrawlLock
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -177,6 +178,10 @@ class CrawlRun:
     captured_comments: dict[int, tuple[int | None, str]] = field(default_factory=dict)
     #: True once the REST listings were compared with the known posts and comments.
     listings_compared: bool = False
+    #: Posts whose page showed a thread that cannot be compared (comments elsewhere or
+    #: hidden), and comments each captured post's page declares.
+    threads_unreadable: set[int] = field(default_factory=set)
+    declared_comments: dict[int, int] = field(default_factory=dict)
 
     @property
     def incremental(self) -> bool:
@@ -186,9 +191,11 @@ class CrawlRun:
 class SiteState:
     """The state file of one site. Open with :meth:`open`; one connection per process."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, lock: CrawlLock | None = None) -> None:
         self.path = path
         self.root = path.parent
+        #: Held by the crawl that writes the state (:meth:`for_crawl`); readers take none.
+        self.lock = lock
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, isolation_level=None)  # transactions made explicit
         self.db.execute("PRAGMA journal_mode = WAL")
@@ -200,8 +207,24 @@ class SiteState:
     def for_site(cls, output_root: Path, url: str) -> SiteState:
         return cls(output_root / site_name(url) / STATE_FILE)
 
+    @classmethod
+    def for_crawl(cls, output_root: Path, url: str) -> SiteState:
+        """The state of the site a crawl is to write, locked for that crawl.
+
+        :raises archiver.sitelock.CrawlLocked: another crawl of the site is running.
+        """
+        site_dir = output_root / site_name(url)
+        lock = CrawlLock.acquire(site_dir, url)
+        try:
+            return cls(site_dir / STATE_FILE, lock)
+        except BaseException:
+            lock.release()
+            raise
+
     def close(self) -> None:
         self.db.close()
+        if self.lock is not None:
+            self.lock.release()
 
     # -- crawls
 
@@ -286,6 +309,43 @@ class SiteState:
             (before,),
         ).fetchone()
         return int(row[0]) if row else None
+
+    def revalidation_order(self, run: CrawlRun) -> tuple[list[int], list[int]]:
+        """Known posts in the order an incremental crawl rechecks their pages: (posts the
+        previous crawl, an incremental one, found new, edited or with a changed thread and
+        that no crawl fetched since, latest ``modified`` first; every post, least recently
+        captured first).
+
+        A post that just changed is the likeliest to change again (fresh posts draw
+        comments) and its page is current; the rotation reaches every post in turn.
+        """
+        previous = self.db.execute(
+            "SELECT id, kind FROM crawls WHERE finished IS NOT NULL AND id < ? "
+            "ORDER BY id DESC LIMIT 1",
+            (run.id,),
+        ).fetchone()
+        recent: list[int] = []
+        if previous is not None and previous[1] == "incremental":
+            recent = [
+                int(row[0])
+                for row in self.db.execute(
+                    "SELECT id FROM posts WHERE deleted_in IS NULL AND crawl_id = ?1 AND id IN ("
+                    "SELECT item_id FROM changes WHERE crawl_id = ?1 "
+                    "AND kind IN ('new_posts', 'edited_posts') UNION "
+                    "SELECT comments.post_id FROM changes JOIN comments "
+                    "ON comments.id = changes.item_id WHERE changes.crawl_id = ?1 "
+                    "AND changes.kind IN ('new_comments', 'deleted_comments')) "
+                    "ORDER BY modified DESC, id DESC",
+                    (previous[0],),
+                )
+            ]
+        rotation = [
+            int(row[0])
+            for row in self.db.execute(
+                "SELECT id FROM posts WHERE deleted_in IS NULL ORDER BY crawl_id, id"
+            )
+        ]
+        return recent, rotation
 
     def history(self) -> list[dict[str, Any]]:
         """Every crawl, oldest first, with its change counts."""
@@ -482,3 +542,61 @@ def settle_changes(run: CrawlRun) -> None:
         elif known.modified != post.modified:
             run.changes["edited_posts"].add(post_id)
     run.changes["new_comments"] |= set(run.captured_comments) - set(run.known_comments)
+
+
+def revalidation_budget(known: int, share: float, minimum: int) -> int:
+    """Pages of known, unchanged posts an incremental crawl rechecks: ``share`` of the
+    known posts (rounded down), at least ``minimum``, at most all of them."""
+    return max(0, min(known, max(minimum, int(known * share))))
+
+
+def pick_revalidations(
+    recent: list[int], rotation: list[int], candidates: set[int], budget: int
+) -> list[int]:
+    """``budget`` posts of ``candidates`` (listed and not fetched anyway) to recheck:
+    recently changed ones take at most half the budget (rounded up), the rotation the
+    rest, so that over successive crawls every post comes round."""
+    picked: list[int] = []
+    for pid in recent:
+        if len(picked) >= (budget + 1) // 2:
+            break
+        if pid in candidates:
+            picked.append(pid)
+    for pid in rotation:
+        if len(picked) >= budget:
+            break
+        if pid in candidates and pid not in picked:
+            picked.append(pid)
+    return picked
+
+
+def infer_deletions(run: CrawlRun, *, crawl_complete: bool) -> None:
+    """Deletions a crawl without REST listings (a full one, or one on sitemaps, feeds and
+    HTML) can tell. A known post is deleted when its page answered 404 or 410 (recorded
+    by the spider in ``run.changes``), and so are its comments. When the crawl ended
+    without any failure, a known comment missing from its post's page, captured here
+    with the thread complete (as many comments as it declares), is deleted too. An
+    incomplete crawl infers nothing more: a page it missed is no proof."""
+    if run.listings_compared:
+        return  # the REST listings said it all (apply_listing)
+    deleted = run.changes["deleted_comments"]
+    gone = run.changes["deleted_posts"]
+    deleted |= {cid for cid, (post, _) in run.known_comments.items() if post in gone}
+    if not crawl_complete:
+        return
+    captured_per_post: dict[int | None, int] = {}
+    for post, _ in run.captured_comments.values():
+        captured_per_post[post] = captured_per_post.get(post, 0) + 1
+    complete_threads = {
+        pid
+        for pid in run.captured_posts
+        if pid not in run.threads_unreadable
+        and run.declared_comments.get(pid, captured_per_post.get(pid, 0))
+        == captured_per_post.get(pid, 0)
+    }
+    # Only comments proper: themes may not show pingbacks and trackbacks.
+    deleted |= {
+        cid
+        for cid, (post, kind) in run.known_comments.items()
+        if kind == "comment" and post in complete_threads and cid not in run.captured_comments
+    }

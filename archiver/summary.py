@@ -261,6 +261,10 @@ class CrawlSummaryExtension:
             "served_from_interrupted_run": int(stats.get("archiver/resume/served", 0)),
             "not_modified": int(stats.get("archiver/revisits/not_modified", 0)),
             "revisit_records": int(stats.get("archiver/warc/revisits_written", 0)),
+            # Pages of known posts asked for besides the changes: the revalidation budget
+            # of an incremental crawl, the known posts a crawl without listings missed.
+            "revalidated_posts": int(stats.get("archiver/requests/revalidate", 0)),
+            "known_posts_asked": int(stats.get("archiver/requests/known_post", 0)),
             "previous_full_crawl_requests": previous,
             "ratio_to_previous_full_crawl": round(made / previous, 4) if previous else None,
         }
@@ -333,13 +337,10 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"blog-archiver: {'complete' if summary['complete'] else 'INCOMPLETE'} archive of "
         f"{summary['start_url']} in {summary['duration_seconds']:.1f} s",
         f"  files:    {summary['crawl_dir']}",
-        f"  posts:    {counts['posts']} (declared {coverage['posts_declared']}{by})",
-        f"  pages:    {counts['pages']} (declared {coverage['pages_declared']}{by})",
-        f"  comments: {counts['comments']} (declared {coverage['comments_declared']})",
+        *_record_lines(summary, by),
         f"  threads:  {_threads(coverage)}",
-        f"  requests: {counts['requests']} ({summary['requests']['per_archived_post']} per "
-        f"archived post), WARC records: {counts['warc_records']}, "
-        f"failures: {counts['failures']}",
+        f"  requests: {counts['requests']} ({_per_post(summary)}), "
+        f"WARC records: {counts['warc_records']}, failures: {counts['failures']}",
         f"  found by: {_found_by(summary['discovery'])}",
     ]
     politeness = summary["politeness"]
@@ -366,6 +367,34 @@ def format_summary(summary: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _record_lines(summary: dict[str, Any], by: str) -> list[str]:
+    """Records written, against what the blog declares; an incremental crawl writes only
+    what is new or changed, of everything known (the rest is in earlier crawls)."""
+    counts, coverage = summary["counts"], summary["coverage"]
+    incremental = summary.get("changes", {}).get("kind") == "incremental"
+    written = " new or changed" if incremental else ""
+    lines = []
+    for kind in ("posts", "pages"):
+        declared = coverage[f"{kind}_declared"]
+        of = f"of {coverage[f'{kind}_archived']} archived, " if incremental else ""
+        lines.append(f"  {kind + ':':9} {counts[kind]}{written} ({of}declared {declared}{by})")
+    of = f"of {coverage['comments_captured']} seen, " if incremental else ""
+    lines.append(
+        f"  comments: {counts['comments']}{written} "
+        f"({of}declared {coverage['comments_declared']} on the pages fetched)"
+        if incremental
+        else f"  comments: {counts['comments']} (declared {coverage['comments_declared']})"
+    )
+    return lines
+
+
+def _per_post(summary: dict[str, Any]) -> str:
+    per_post = summary["requests"]["per_archived_post"]
+    if per_post is not None:
+        return f"{per_post} per archived post"
+    return "no post written"
+
+
 def _threads(coverage: dict[str, Any]) -> str:
     threads = coverage["comment_threads"]
     counted = threads["counted"] - len(coverage["comment_mismatches"])
@@ -385,6 +414,11 @@ def _changes_line(changes: dict[str, Any]) -> str:
         f"{len(changes['deleted_posts'])} deleted; comments {len(changes['new_comments'])} "
         f"new, {len(changes['deleted_comments'])} deleted; "
         f"{changes['requests_made']} requests{cost}"
+        + (
+            f"; {changes['revalidated_posts']} known posts rechecked"
+            if changes.get("revalidated_posts")
+            else ""
+        )
     )
 
 

@@ -8,7 +8,12 @@ With the site's state (:mod:`archiver.state`) it resumes an interrupted crawl in
 folder, and once a crawl has finished the next ones are incremental: cheap REST listings
 of every post id with its ``modified`` time and every comment id (about one request per
 100) tell new, edited and deleted posts and new and deleted comments; only the changed
-posts and the posts whose thread changed are fetched (full REST objects, then pages).
+posts and the posts whose thread changed are fetched (full REST objects, then pages),
+with a small budget of known posts' pages rechecked (``ARCHIVER_REVALIDATE_*``): what the
+listings cannot show (a theme change, a thread on a blog without REST comments) is caught
+in turn, and unchanged pages become revisit records. Crawls without REST listings (full
+ones, sitemap, feed and HTML ones) ask at their end for the known posts they did not
+find: a 404 or 410 is a deletion (see :func:`archiver.state.infer_deletions`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals as scrapy_signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -52,7 +58,13 @@ from archiver.extract.records import PageRecords, describe, read_comment_page, r
 from archiver.items import Post, Provenance
 from archiver.layout import new_crawl_dir
 from archiver.offload import ExtractionPool, default_workers
-from archiver.state import KnownPost, SiteState, apply_listing
+from archiver.state import (
+    KnownPost,
+    SiteState,
+    apply_listing,
+    pick_revalidations,
+    revalidation_budget,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterator, Mapping
@@ -108,6 +120,11 @@ class WordPressSpider(scrapy.Spider):
         self.crawl_run: CrawlRun | None = None
         # Incremental crawls: the id listings, per kind, until all their pages are in.
         self.listings: dict[str, list[dict[str, Any]]] = {}
+        # Known posts' pages rechecked per incremental crawl: (share of the known, minimum).
+        self.revalidate = (0.005, 1)
+        # Known posts by canonical link (a 404 there is a deletion); asked for at the end.
+        self.known_links: dict[str, int] = {}
+        self.missing_asked = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -131,7 +148,7 @@ class WordPressSpider(scrapy.Spider):
         ):
             # The state picks the folder: the interrupted crawl's, or a new one. A crawl told
             # its folder starts there rather than resuming another one.
-            state = SiteState.for_site(root, spider.url)
+            state = SiteState.for_crawl(root, spider.url)
             run = state.begin_crawl(
                 new_dir,
                 full=settings.getbool("ARCHIVER_FULL_CRAWL", False),
@@ -139,6 +156,12 @@ class WordPressSpider(scrapy.Spider):
             )
             spider.site_state, spider.crawl_run = state, run
             spider.crawl_dir = run.crawl_dir
+            spider.known_links = {canonical(p.link): p.id for p in run.known_posts.values()}
+            spider.revalidate = (
+                settings.getfloat("ARCHIVER_REVALIDATE_SHARE", 0.005),
+                settings.getint("ARCHIVER_REVALIDATE_MIN", 1),
+            )
+            crawler.signals.connect(spider.ask_for_missing, signal=scrapy_signals.spider_idle)
         else:
             spider.crawl_dir = new_dir()
         # With ARCHIVER_REDIS_URL: one crawl folder for all the workers, one folder each in it.
@@ -242,6 +265,7 @@ class WordPressSpider(scrapy.Spider):
         if page == 1:
             self._note("rest_api", "used")
             if kind in API_KINDS:
+                self._note("declared_by", "rest_api")
                 total = _int_header(response, b"X-WP-Total", default=len(objects))
                 self._note(f"declared_{kind}", total)
             total_pages = _int_header(response, b"X-WP-TotalPages", default=1)
@@ -271,10 +295,14 @@ class WordPressSpider(scrapy.Spider):
             if (comment_id := int_or_none(obj.get("id"))) is not None
         ]
         changed, threads = apply_listing(self.crawl_run, posts, comments)
+        rechecked = self._revalidation(posts, changed | threads)
+        yield from self._revalidate(rechecked)
         for kind in API_KINDS:
             ids = sorted(pid for pid in changed | threads if kinds.get(pid) == kind)
             listed = sum(1 for k in kinds.values() if k == kind)
-            self._note(f"unchanged_{kind}", listed - len(ids))
+            # Not fetched at all (rechecked pages count when their records come in).
+            fetched = len(ids) + sum(1 for post in rechecked if kinds.get(post.id) == kind)
+            self._note(f"unchanged_{kind}", listed - fetched)
             for start in range(0, len(ids), API_PAGE_SIZE):
                 chunk = ",".join(str(pid) for pid in ids[start : start + API_PAGE_SIZE])
                 yield from self._request(
@@ -295,6 +323,51 @@ class WordPressSpider(scrapy.Spider):
                     # page 0: these posts only, no declared total, no further page
                     cb_kwargs={"root": root, "kind": kind, "page": 0},
                 )
+
+    def _revalidation(self, listed: list[KnownPost], fetched: set[int]) -> list[KnownPost]:
+        """The few known posts the listings say are unchanged whose pages are rechecked."""
+        assert self.site_state is not None  # noqa: S101 - listings are for incremental crawls
+        assert self.crawl_run is not None  # noqa: S101
+        known = {post.id: post for post in listed if post.id in self.crawl_run.known_posts}
+        share, minimum = self.revalidate
+        budget = revalidation_budget(len(known), share, minimum)
+        recent, rotation = self.site_state.revalidation_order(self.crawl_run)
+        picked = pick_revalidations(recent, rotation, set(known) - fetched, budget)
+        return [known[post_id] for post_id in picked]
+
+    def _revalidate(self, posts: list[KnownPost]) -> Iterator[Any]:
+        """Recheck posts' pages (a conditional GET where the page had validators; an
+        identical page is a revisit record, a changed one is captured in full)."""
+        for post in posts:
+            yield from self._request(
+                post.link, "revalidate", self.parse_post_page, self.on_post_page_failure
+            )
+
+    def ask_for_missing(self) -> None:
+        """Once a crawl without REST listings has found all it can, ask for the known
+        posts it did not find: still there (captured), or gone (404/410: deleted)."""
+        run = self.crawl_run
+        if run is None or run.listings_compared or self.missing_asked:
+            return
+        self.missing_asked = True
+        captured = set(run.captured_posts) | run.changes["deleted_posts"]
+        missing = [
+            post
+            for post in run.known_posts.values()
+            if post.id not in captured and canonical(post.link) not in self.seen
+        ]
+        self._note("known_posts_not_found", len(missing))
+        requests = [
+            request
+            for post in missing
+            for request in self._request(
+                post.link, "known_post", self.parse_post_page, self.on_post_page_failure
+            )
+        ]
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
 
     def on_api_failure(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
@@ -454,9 +527,24 @@ class WordPressSpider(scrapy.Spider):
             )
 
     def on_post_page_failure(self, failure: Failure) -> Iterator[Any]:
-        """The page failed; what the API said of the post is still archived."""
-        self.on_failure(failure)
+        """The page failed; what the API said of the post is still archived. A known
+        post's page answering 404 or 410 is no failure: the post was deleted (unless the
+        REST API listed it in this crawl: then its page failed)."""
         request = failure.request  # type: ignore[attr-defined]
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        known = self.known_links.get(canonical(url))
+        run = self.crawl_run
+        if (
+            known is not None
+            and run is not None
+            and not run.listings_compared
+            and request.cb_kwargs.get("api_post") is None
+            and _status(failure) in {404, 410}
+        ):
+            self.logger.info("deleted: %s (HTTP %s)", url, _status(failure))
+            run.changes["deleted_posts"].add(known)
+            return
+        self.on_failure(failure)
         kwargs = request.cb_kwargs
         api = self._post_from_api(request.url, kwargs.get("api_post"), kwargs.get("api_source"))
         if api is not None:

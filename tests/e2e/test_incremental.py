@@ -4,9 +4,12 @@ A full crawl; then, through WordPress's own PHP API, a new post, an edited post,
 comment and a deleted comment; a second crawl must capture exactly those changes, report
 the deletion and make at most 10 % of the first crawl's requests; a third crawl of the
 unchanged blog writes only revisit records (besides its warcinfo, request and crawl-log
-records) with at most 5 %; pywb replays, through the third crawl's revisit records, the
-home page (it shows the new post) and the posts listing. Each crawl runs as a user runs it
-(``archiver crawl URL -o OUTPUT``). The blog is reset afterwards.
+records) with at most 5 %, its revalidation budget included (a post page rechecked);
+pywb replays, through the third crawl's revisit records, the home page (it shows the new
+post), the posts listing and the rechecked post. Then deletions: a post and a comment
+deleted before a ``--full`` crawl, another pair before a crawl without the REST API; both
+crawls report exactly those, and the earlier crawls keep them. Each crawl runs as a user
+runs it (``archiver crawl URL -o OUTPUT``). The blog is reset afterwards.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.state import SiteState
+from archiver.summary import format_summary
 from tests.conftest import ROOT, read_jsonl, wp
 from tests.e2e.test_replay_pywb import fetch, pywb_bin, pywb_serving, replay_url
 
@@ -180,6 +184,16 @@ def test_incremental_crawls_make_few_requests(crawls):
 
 def test_unchanged_crawl_writes_only_revisits(crawls):
     crawl_dir, summary = crawls["runs"][2]
+    # the budget rechecks one known post's page: the newest the second crawl changed
+    assert summary["changes"]["revalidated_posts"] == 1
+    assert summary["requests"]["by_kind"]["revalidate"] == 1
+    assert _rechecked_post(crawls) == crawls["changed"]["new_post"]
+    printed = format_summary(summary)  # what it wrote, of what is archived
+    assert re.search(
+        r"posts: +0 new or changed \(of (\d+) archived, declared \1 by the REST API\)", printed
+    ), printed
+    assert re.search(r"requests: \d+ \(no post written\)", printed), printed
+    assert "; 1 known posts rechecked" in printed
     records = warc_records(crawl_dir)
     types = Counter(record[0] for record in records)
     assert set(types) == {"warcinfo", "revisit", "request", "metadata"}, types
@@ -228,9 +242,13 @@ def test_pywb_replays_the_third_crawl_through_its_revisits(crawls, pywb_bin, tmp
     revisits = {r[1]: r for r in warc_records(crawl_dir) if r[0] == "revisit"}
     home = next(uri for uri in revisits if uri.rstrip("/").count("/") == 2)
     listing = next(uri for uri in revisits if "/wp/v2/posts" in uri and "page=1&" in uri)
+    post_id = _rechecked_post(crawls)
+    posts = {p["id"]: p for p in read_jsonl(crawls["runs"][1][0] / "posts.jsonl")}
+    post = posts[post_id]  # the original capture: the second crawl's
+    original = _payload(crawls["runs"][1][0], post["url"])
     warcs = [w for d, _ in crawls["runs"] for w in sorted(d.glob("*.warc.gz"))]
     with pywb_serving(pywb_bin, warcs, tmp_path) as base:
-        for uri in (home, listing):
+        for uri in (home, listing, post["url"]):
             stamp = re.sub(r"\D", "", revisits[uri][3])[:14]
             status, headers, body = fetch(replay_url(base, uri, f"{stamp}id_"))
             assert status == 200, body[:500]
@@ -239,10 +257,49 @@ def test_pywb_replays_the_third_crawl_through_its_revisits(crawls, pywb_bin, tmp
             assert _http_date_stamp(memento) == stamp, (uri, memento, stamp)
             if uri == home:  # the payload is the second crawl's: it shows the new post
                 assert b"A post written after the first crawl" in body
+            elif uri == post["url"]:  # the post page as the second crawl captured it
+                assert body == original
+                assert post["title"].encode() in body
+                assert b"New since the first crawl." in body
             else:
                 objects = json.loads(body)
                 assert len(objects) == 100
                 assert all(set(obj) == {"id", "link", "modified_gmt"} for obj in objects)
+
+
+def _rechecked_post(crawls: dict[str, Any]) -> int:
+    """The post whose page the third crawl rechecked (the budget's one request)."""
+    crawl_dir, _ = crawls["runs"][2]
+    state = SiteState(crawl_dir.parent / "state.sqlite")
+    try:
+        (url,) = [
+            row[0]
+            for row in state.db.execute(
+                "SELECT urls.url FROM urls JOIN crawls ON crawls.id = urls.crawl_id "
+                "WHERE crawls.crawl_dir = ? AND urls.url NOT LIKE '%wp-json%' "
+                "AND urls.url NOT LIKE '%robots.txt' AND urls.url != ?",
+                (crawl_dir.name, crawls["runs"][0][1]["start_url"]),
+            )
+        ]
+    finally:
+        state.close()
+    posts = {
+        p["url"]: p["id"] for d, _ in crawls["runs"][:2] for p in read_jsonl(d / "posts.jsonl")
+    }
+    return int(posts[url])
+
+
+def _payload(crawl_dir: Path, url: str) -> bytes:
+    """The decoded HTTP payload of ``url``'s response record in a crawl's WARC files."""
+    for path in sorted(crawl_dir.glob("*.warc.gz")):
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if (
+                    record.rec_type == "response"
+                    and record.rec_headers.get_header("WARC-Target-URI") == url
+                ):
+                    return bytes(record.content_stream().read())
+    raise AssertionError(f"no response record for {url} in {crawl_dir}")
 
 
 def _http_date_stamp(value: str) -> str:
@@ -304,3 +361,93 @@ def test_a_crawl_told_its_folder_is_incremental_too(crawls):
     assert result.returncode == 0, result.stderr[-5000:]
     for name in ("posts.jsonl", "comments.jsonl"):
         assert (rebuilt / name).read_bytes() == (folder / name).read_bytes(), name
+
+
+# Two published posts with 2 to 4 approved comments, none touched by CHANGE_BLOG: deleted
+# for good (their comments with them); and one leaf comment of another post. Which pair
+# is deleted: $_ARGS (0 or 1).
+DELETE_POST_AND_COMMENT = r"""
+$posts = get_posts(['numberposts' => -1, 'post_type' => 'post', 'post_status' => 'publish',
+    'orderby' => 'ID', 'order' => 'DESC', 'has_password' => false]);
+$pick = [];
+foreach ($posts as $p) {
+    if ($p->comment_status !== 'open') continue;
+    $c = get_comments(['post_id' => $p->ID, 'status' => 'approve', 'type' => 'comment']);
+    if (count($c) >= 2 && count($c) <= 4) { $pick[] = [$p, $c]; }
+    if (count($pick) == 2) break;
+}
+[$post, ] = $pick[0];
+[, $comments] = $pick[1];
+$leaf = null;
+foreach ($comments as $c) {
+    if (!get_comments(['parent' => $c->comment_ID, 'count' => true])) { $leaf = $c; break; }
+}
+$all = get_comments(['post_id' => $post->ID, 'status' => 'approve']);
+wp_delete_post($post->ID, true);
+wp_delete_comment($leaf->comment_ID, true);
+return ['post' => $post->ID, 'post_comments' => array_map('intval', wp_list_pluck(
+    $all, 'comment_ID')), 'comment' => (int) $leaf->comment_ID];
+"""
+
+
+@pytest.fixture(scope="module")
+def deletions(crawls: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """After the crawls above: a post and a comment deleted, a ``--full`` crawl; another
+    post and comment deleted, a crawl with the REST API off (sitemaps, then pages)."""
+    url = crawls["runs"][0][1]["start_url"]
+    gone = json.loads(wp("php", DELETE_POST_AND_COMMENT))
+    full = archiver_crawl(url, crawls["output"], "--full")
+    gone_later = json.loads(wp("php", DELETE_POST_AND_COMMENT))
+    try:
+        wp("mode", "rest-off")
+        without_rest = archiver_crawl(url, crawls["output"])
+    finally:
+        wp("mode", "none")
+    return [(gone, full[1]), (gone_later, without_rest[1])]
+
+
+def test_full_and_non_rest_crawls_report_deletions(deletions):
+    (_, full), (_, without_rest) = deletions
+    assert full["changes"]["kind"] == "full"
+    assert without_rest["changes"]["kind"] == "incremental"
+    assert without_rest["discovery"]["rest_api"] != "used"
+    for deleted, summary in deletions:
+        changes = summary["changes"]
+        assert summary["complete"], summary["failures"]
+        assert changes["deleted_posts"] == [deleted["post"]]
+        assert changes["deleted_comments"] == sorted(
+            {deleted["comment"], *deleted["post_comments"]}
+        )
+        # a known post missing from the listings was asked for: its page answered 404
+        assert changes["known_posts_asked"] == 1
+        assert summary["responses_by_status"]["404"] == 1
+        assert not changes["new_posts"]
+        assert not changes["edited_posts"]
+        assert not changes["new_comments"]
+
+
+def test_deletions_are_in_the_history_and_never_removed_from_earlier_crawls(crawls, deletions):
+    first_dir = crawls["runs"][0][0]
+    state = SiteState(first_dir.parent / "state.sqlite")
+    try:
+        history = state.history()
+    finally:
+        state.close()
+    assert [(h["deleted_posts"], h["kind"]) for h in history[-2:]] == [
+        (1, "full"),
+        (1, "incremental"),
+    ]
+    posts = {p["id"] for p in read_jsonl(first_dir / "posts.jsonl")}
+    comments = {c["id"] for c in read_jsonl(first_dir / "comments.jsonl")}
+    for deleted, _ in deletions:
+        assert deleted["post"] in posts
+        assert deleted["comment"] in comments
+    result = subprocess.run(
+        [sys.executable, "-m", "archiver.cli", "history", str(crawls["output"])],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"full .* posts 0 new, 0 edited, 1 deleted", result.stdout), result.stdout

@@ -13,7 +13,10 @@ from archiver.state import (
     KnownPost,
     SiteState,
     apply_listing,
+    infer_deletions,
     migrate,
+    pick_revalidations,
+    revalidation_budget,
     settle_changes,
 )
 
@@ -152,3 +155,94 @@ def test_captures_give_validators_payload_origins_and_record_locations(state):
     assert again.origin_record_id == "<urn:uuid:1>"
     assert state.record_location("<urn:uuid:1>") == (state.root / "c1" / "a.warc.gz", 120)
     assert state.record_location("<urn:uuid:2>") is None  # a revisit holds no payload
+
+
+def _post(post_id: int, modified: str = "2024-01-01T00:00:00+00:00") -> KnownPost:
+    return KnownPost(post_id, "post", f"/p{post_id}/", modified)
+
+
+def test_revalidation_budget_is_a_share_of_the_known_posts_with_a_floor():
+    assert revalidation_budget(264, 0.005, 1) == 1  # the test blog: 1.32 rounded down
+    assert revalidation_budget(10_000, 0.005, 1) == 50
+    assert revalidation_budget(10_000, 0.0, 3) == 3
+    assert revalidation_budget(2, 0.5, 5) == 2  # never more than there are
+    assert revalidation_budget(0, 0.005, 1) == 0
+
+
+def test_revalidations_take_recent_changes_first_then_the_rotation():
+    candidates = {1, 2, 3, 4, 5, 6}
+    # recently changed posts take at most half the budget (rounded up)
+    assert pick_revalidations([6, 5, 4], [1, 2, 3, 4, 5, 6], candidates, 4) == [6, 5, 1, 2]
+    assert pick_revalidations([6, 5], [1, 2, 3], candidates, 1) == [6]
+    # posts fetched anyway (not candidates) are skipped on both lists
+    assert pick_revalidations([6], [1, 2, 3], candidates - {6, 1}, 2) == [2, 3]
+    assert pick_revalidations([], [1, 2, 3], candidates, 0) == []
+
+
+def test_the_rotation_reaches_every_post_and_recent_changes_come_first(state):
+    first = _begin(state, "c1")
+    first.captured_posts = {pid: _post(pid) for pid in (1, 2, 3)}
+    state.finish_crawl(first)
+    second = _begin(state, "c2")
+    assert second.incremental
+    assert state.revalidation_order(second) == ([], [1, 2, 3])  # after a full crawl: no recent
+    second.captured_posts = {2: _post(2), 3: _post(3, "2024-06-01T00:00:00+00:00")}
+    second.changes["edited_posts"].add(3)  # 2 was only rechecked
+    state.finish_crawl(second)
+    third = _begin(state, "c3")
+    # 3 changed in the previous crawl; the rotation: least recently captured first
+    assert state.revalidation_order(third) == ([3], [1, 2, 3])
+    third.captured_posts = {3: _post(3, "2024-06-01T00:00:00+00:00")}  # rechecked
+    state.finish_crawl(third)
+    fourth = _begin(state, "c4")
+    assert state.revalidation_order(fourth) == ([], [1, 2, 3])
+
+
+def _run_without_listings(state: SiteState) -> CrawlRun:
+    """A second, full crawl of a site whose first crawl captured posts 1 and 2 and
+    comments 10, 11 (post 1), 20 (post 2) and a pingback 12 (post 1)."""
+    first = _begin(state, "c1")
+    first.captured_posts = {1: _post(1), 2: _post(2)}
+    first.captured_comments = {
+        10: (1, "comment"),
+        11: (1, "comment"),
+        12: (1, "pingback"),
+        20: (2, "comment"),
+    }
+    state.finish_crawl(first)
+    return _begin(state, "c2", full=True)
+
+
+def test_a_complete_crawl_without_listings_infers_deleted_comments(state):
+    run = _run_without_listings(state)
+    run.captured_posts = {1: _post(1)}
+    run.captured_comments = {10: (1, "comment")}
+    run.changes["deleted_posts"].add(2)  # its page answered 404
+    infer_deletions(run, crawl_complete=True)
+    # 11 is missing from post 1's page; 20 went with post 2; a pingback is not inferred
+    assert run.changes["deleted_comments"] == {11, 20}
+
+
+def test_an_incomplete_thread_or_crawl_infers_no_missing_comment(state):
+    run = _run_without_listings(state)
+    run.captured_posts = {1: _post(1)}
+    run.captured_comments = {10: (1, "comment")}
+    run.declared_comments = {1: 3}  # the page declares 3 comments, 1 captured
+    infer_deletions(run, crawl_complete=True)
+    assert run.changes["deleted_comments"] == set()
+    run.declared_comments = {}
+    run.threads_unreadable = {1}  # comments hidden behind a password
+    infer_deletions(run, crawl_complete=True)
+    assert run.changes["deleted_comments"] == set()
+    run.threads_unreadable = set()
+    run.changes["deleted_posts"].add(2)
+    infer_deletions(run, crawl_complete=False)  # a failure somewhere: only the 404's own
+    assert run.changes["deleted_comments"] == {20}
+
+
+def test_listings_leave_deletions_to_apply_listing(state):
+    run = _run_without_listings(state)
+    run.listings_compared = True
+    run.captured_posts = {1: _post(1)}
+    infer_deletions(run, crawl_complete=True)
+    assert run.changes["deleted_comments"] == set()
