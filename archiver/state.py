@@ -189,6 +189,7 @@ class SiteState:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.root = path.parent
+        self._relative_paths: dict[Path, str] = {}
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, isolation_level=None)  # transactions made explicit
         self.db.execute("PRAGMA journal_mode = WAL")
@@ -416,11 +417,18 @@ class SiteState:
         return payloads
 
     def _relative(self, path: Path) -> str:
-        """Paths are stored relative to the site folder, so it can be moved."""
-        try:
-            return str(path.resolve().relative_to(self.root.resolve()))
-        except ValueError:
-            return str(path.resolve())
+        """Paths are stored relative to the site folder, so it can be moved.
+
+        Remembered per path: resolving costs system calls, and every response of a crawl
+        names one of a few WARC files."""
+        known = self._relative_paths.get(path)
+        if known is None:
+            try:
+                known = str(path.resolve().relative_to(self.root.resolve()))
+            except ValueError:
+                known = str(path.resolve())
+            self._relative_paths[path] = known
+        return known
 
 
 def apply_listing(

@@ -16,7 +16,7 @@ PROVENANCE = Provenance(
     warc_offset=1234,
     warc_record_id="<urn:uuid:1>",
 )
-RECORDS = [
+RECORDS: list[Post | Comment] = [
     Post(
         id=12,
         url="http://blog.example/2020/01/ünïcode/",
@@ -53,6 +53,7 @@ def test_record_lines_are_byte_identical_to_scrapys_jsonlines_exporter():
 
 def test_plain_keeps_field_order_and_leaves_the_record_alone():
     record = RECORDS[2]
+    assert isinstance(record, Comment)
     data = plain(record)
     assert list(data) == [
         "id",
