@@ -249,13 +249,15 @@ class SiteState:
                 "INSERT INTO posts (id, type, link, modified, crawl_id) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET type = excluded.type, link = excluded.link, "
                 "modified = excluded.modified, crawl_id = excluded.crawl_id, deleted_in = NULL",
-                [(p.id, p.type, p.link, p.modified, run.id) for p in run.captured_posts.values()],
+                ((p.id, p.type, p.link, p.modified, run.id) for p in run.captured_posts.values()),
             )
             self.db.executemany(
                 "INSERT INTO comments (id, post_id, type, crawl_id) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET post_id = excluded.post_id, "
                 "type = excluded.type, deleted_in = NULL",
-                [(cid, post, kind, run.id) for cid, (post, kind) in run.captured_comments.items()],
+                # Rows made as SQLite asks for them: a list of 128k tuples would be the
+                # crawl's peak of memory at its very end.
+                ((cid, post, kind, run.id) for cid, (post, kind) in run.captured_comments.items()),
             )
             self.db.executemany(
                 "UPDATE posts SET deleted_in = ? WHERE id = ?",
