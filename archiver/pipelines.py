@@ -68,6 +68,9 @@ class ChangedRecordsPipeline:
 
     def __init__(self, run: CrawlRun) -> None:
         self.run = run
+        # One (post id, type) tuple per thread, shared by its comments' entries: a blog
+        # has ten times more comments than posts, and this is kept for all of them.
+        self.owners: dict[tuple[int | None, str], tuple[int | None, str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -91,7 +94,8 @@ class ChangedRecordsPipeline:
             if run.incremental and known is not None and _unchanged(run, item.id, modified):
                 raise UnchangedRecord(f"unchanged {item.type} {item.id}")
         elif isinstance(item, Comment):
-            run.captured_comments[item.id] = (item.post_id, item.type)
+            owner = (item.post_id, item.type)
+            run.captured_comments[item.id] = self.owners.setdefault(owner, owner)
             if run.incremental and item.id in run.known_comments:
                 raise UnchangedRecord(f"unchanged comment {item.id}")
         return item

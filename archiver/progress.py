@@ -3,6 +3,10 @@
 Like Scrapy's LogStats, but in the archive's terms: posts, pages and comments archived so
 far, of how many the blog declared (the REST API's totals; comment counts as the pages
 already seen declare them), and requests made.
+
+The records are counted once, by the crawl summary (:mod:`archiver.summary`): every
+``item_scraped`` receiver costs an asyncio task per record, so this extension only counts
+for itself when the summary extension is turned off.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from twisted.internet import task
 
 from archiver import signals as archiver_signals
 from archiver.items import Comment, Post
+from archiver.summary import CrawlSummaryExtension
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -34,6 +39,8 @@ class ProgressExtension:
         self.declared: dict[str, int] = {}
         self.declared_comments = 0
         self.task: task.LoopingCall | None = None
+        # The summary's tallies, when it runs (see the module's docstring).
+        self.summary: CrawlSummaryExtension | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -44,11 +51,17 @@ class ProgressExtension:
         connect = crawler.signals.connect
         connect(ext.spider_opened, signal=scrapy_signals.spider_opened)
         connect(ext.spider_closed, signal=scrapy_signals.spider_closed)
-        connect(ext.item_scraped, signal=scrapy_signals.item_scraped)
         connect(ext.discovery_note, signal=archiver_signals.discovery_note)
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
+        crawler = spider.crawler
+        self.summary = next(
+            (e for e in crawler.extensions.middlewares if isinstance(e, CrawlSummaryExtension)),
+            None,
+        )
+        if self.summary is None:
+            crawler.signals.connect(self.item_scraped, signal=scrapy_signals.item_scraped)
         self.task = task.LoopingCall(self.log)
         self.task.start(self.interval, now=False)
 
@@ -71,14 +84,19 @@ class ProgressExtension:
     def line(self) -> str:
         """``posts 120/261, pages 3/3, comments 250/260 (of the posts seen), 140 requests``."""
 
+        records, declared_comments = self.records, self.declared_comments
+        if self.summary is not None:
+            records = self.summary.records
+            declared_comments = sum(self.summary.declared_comments.values())
+
         def of(kind: str) -> str:
             declared = self.declared.get(kind)
-            return f"{self.records[kind]}" + (f"/{declared}" if declared is not None else "")
+            return f"{records[kind]}" + (f"/{declared}" if declared is not None else "")
 
         requests = self.stats.get_value("downloader/request_count", 0)
         return (
             f"posts {of('posts')}, pages {of('pages')}, "
-            f"comments {self.records['comments']}/{self.declared_comments} "
+            f"comments {records['comments']}/{declared_comments} "
             f"(declared by the posts seen), {requests} requests"
         )
 

@@ -36,21 +36,8 @@ ARCHIVER_RESUME = True  # False: leave an interrupted crawl as it is and start a
 ARCHIVER_REVALIDATE_SHARE = 0.005
 ARCHIVER_REVALIDATE_MIN = 1
 
-FEEDS = {
-    # %(crawl_dir)s is the spider's crawl_dir attribute (Scrapy fills URI params from it).
-    "%(crawl_dir)s/posts.jsonl": {
-        "format": "jsonlines",
-        "encoding": "utf-8",
-        "item_classes": ["archiver.items.Post"],
-        "overwrite": True,
-    },
-    "%(crawl_dir)s/comments.jsonl": {
-        "format": "jsonlines",
-        "encoding": "utf-8",
-        "item_classes": ["archiver.items.Comment"],
-        "overwrite": True,
-    },
-}
+# posts.jsonl and comments.jsonl are written by archiver.recordfiles.RecordFilesPipeline
+# (cheaper than feed exports); FEEDS and -o stay free for the user's own exports.
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_STORE_EMPTY = True
 
@@ -93,6 +80,7 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "archiver.pipelines.DeduplicatePipeline": 100,
     "archiver.pipelines.ChangedRecordsPipeline": 200,
+    "archiver.recordfiles.RecordFilesPipeline": 900,
 }
 EXTENSIONS = {
     "archiver.summary.CrawlSummaryExtension": 500,

@@ -196,6 +196,7 @@ class SiteState:
         self.root = path.parent
         #: Held by the crawl that writes the state (:meth:`for_crawl`); readers take none.
         self.lock = lock
+        self._relative_paths: dict[Path, str] = {}
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, isolation_level=None)  # transactions made explicit
         self.db.execute("PRAGMA journal_mode = WAL")
@@ -271,13 +272,15 @@ class SiteState:
                 "INSERT INTO posts (id, type, link, modified, crawl_id) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET type = excluded.type, link = excluded.link, "
                 "modified = excluded.modified, crawl_id = excluded.crawl_id, deleted_in = NULL",
-                [(p.id, p.type, p.link, p.modified, run.id) for p in run.captured_posts.values()],
+                ((p.id, p.type, p.link, p.modified, run.id) for p in run.captured_posts.values()),
             )
             self.db.executemany(
                 "INSERT INTO comments (id, post_id, type, crawl_id) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET post_id = excluded.post_id, "
                 "type = excluded.type, deleted_in = NULL",
-                [(cid, post, kind, run.id) for cid, (post, kind) in run.captured_comments.items()],
+                # Rows made as SQLite asks for them: a list of 128k tuples would be the
+                # crawl's peak of memory at its very end.
+                ((cid, post, kind, run.id) for cid, (post, kind) in run.captured_comments.items()),
             )
             self.db.executemany(
                 "UPDATE posts SET deleted_in = ? WHERE id = ?",
@@ -476,11 +479,18 @@ class SiteState:
         return payloads
 
     def _relative(self, path: Path) -> str:
-        """Paths are stored relative to the site folder, so it can be moved."""
-        try:
-            return str(path.resolve().relative_to(self.root.resolve()))
-        except ValueError:
-            return str(path.resolve())
+        """Paths are stored relative to the site folder, so it can be moved.
+
+        Remembered per path: resolving costs system calls, and every response of a crawl
+        names one of a few WARC files."""
+        known = self._relative_paths.get(path)
+        if known is None:
+            try:
+                known = str(path.resolve().relative_to(self.root.resolve()))
+            except ValueError:
+                known = str(path.resolve())
+            self._relative_paths[path] = known
+        return known
 
 
 def apply_listing(

@@ -18,8 +18,10 @@ find: a 404 or 410 is a deletion (see :func:`archiver.state.infer_deletions`).
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
+from collections.abc import Sized
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -80,6 +82,10 @@ API_KINDS = ("posts", "pages")
 # What an incremental crawl lists of every post and comment: enough to tell what changed.
 _LISTING_FIELDS = {"posts": "id,link,modified_gmt", "pages": "id,link,modified_gmt"}
 _LISTING_FIELDS["comments"] = "id,post"
+# Posts from a sitemap are queued while the scheduler holds fewer requests than this: enough
+# to keep CONCURRENT_REQUESTS busy for a while, few enough to keep memory flat.
+QUEUE_LOW_WATER = 64
+QUEUE_POLL_SECONDS = 0.05
 
 
 class WordPressSpider(scrapy.Spider):
@@ -374,11 +380,12 @@ class WordPressSpider(scrapy.Spider):
         self._note("rest_api", f"unusable: {request.url}: {_reason(failure)}")
         yield from self._fallback()
 
-    def parse_sitemap(self, response: Response, top: bool = False) -> Iterator[Any]:
+    async def parse_sitemap(self, response: Response, top: bool = False) -> AsyncIterator[Any]:
         try:
             kind, locations = sitemap_urls(response.body)
         except Exception as error:  # a sitemap that is not XML: say so, fall back further
-            yield from self._sitemap_failed(response.url, describe(error), top)
+            for request in self._sitemap_failed(response.url, describe(error), top):
+                yield request
             return
         if top:
             self._source_done("sitemap")
@@ -387,13 +394,34 @@ class WordPressSpider(scrapy.Spider):
         for location in locations:
             if kind == "sitemapindex":
                 if is_post_sitemap(location):
-                    yield from self._request(
+                    for request in self._request(
                         location, "sitemap", self.parse_sitemap, self.on_sitemap_failure
-                    )
+                    ):
+                        yield request
             else:
-                yield from self._request(
+                # A sitemap lists up to 2,000 posts: they join the queue as it drains, so
+                # the crawl's memory does not grow with the blog.
+                await self._queue_room()
+                for request in self._request(
                     location, "post", self.parse_post_page, self.on_post_page_failure
-                )
+                ):
+                    yield request
+
+    async def _queue_room(self) -> None:
+        """Wait until Scrapy's scheduler holds fewer than ``QUEUE_LOW_WATER`` requests.
+
+        Not in a shared (Redis) crawl, whose frontier other workers fill, nor without the
+        asyncio reactor."""
+        engine = getattr(self.crawler, "engine", None)
+        scheduler = getattr(engine, "scheduler", None)
+        if self.shared_crawl is not None or not isinstance(scheduler, Sized):
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        while len(scheduler) >= QUEUE_LOW_WATER:
+            await asyncio.sleep(QUEUE_POLL_SECONDS)
 
     def _declare_from_sitemap(self, url: str, locations: list[str]) -> None:
         """Without the REST API, the post and page sitemaps are what the blog declares: their

@@ -24,3 +24,13 @@ def test_posts_without_an_id_go_last_in_url_order(tmp_path):
     path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
     sort_jsonl(path, post_sort_key)
     assert [json.loads(line)["url"] for line in path.read_text().splitlines()] == ["z", "a", "b"]
+
+
+def test_keys_too_large_to_pack_sort_like_the_others(tmp_path):
+    path = tmp_path / "comments.jsonl"
+    ids = [(5, 1), (2**45, 3), (3, 2**41), (1, 9), (-2, 0), (5, 0)]
+    lines = [json.dumps({"id": i, "post_id": p}) for i, p in ids]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    assert sort_jsonl(path, comment_sort_key) == 6
+    expected = sorted(lines, key=lambda line: comment_sort_key(json.loads(line)))
+    assert path.read_text("utf-8").splitlines() == expected
