@@ -17,7 +17,7 @@ from scrapy import signals
 from archiver.layout import COMMENTS_FILE, POSTS_FILE
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from scrapy import Spider
     from scrapy.crawler import Crawler
@@ -74,7 +74,8 @@ def sort_jsonl(path: Path, key: Callable[[dict[str, Any]], SortKey]) -> int:
             offset += len(line)
     if packed is not None:
         packed.sort()
-        return _write_spans(path, [_span(number) for number in packed])
+        # A generator: a list of 128k span tuples would double the sort's memory peak.
+        return _write_spans(path, (_span(number) for number in packed))
     return write_sorted(path, entries)
 
 
@@ -85,16 +86,19 @@ def write_sorted(path: Path | str, entries: list[tuple[SortKey, int, int]]) -> i
     return _write_spans(Path(path), [(offset, length) for _, offset, length in entries])
 
 
-def _write_spans(path: Path, spans: list[tuple[int, int]]) -> int:
-    """Rewrite ``path`` as its lines at ``spans`` (offset, length), in that order."""
+def _write_spans(path: Path, spans: Iterable[tuple[int, int]]) -> int:
+    """Rewrite ``path`` as its lines at ``spans`` (offset, length), in that order; return
+    the line count."""
     sorted_path = path.with_name(path.name + ".sorting")
+    count = 0
     with path.open("rb") as source, sorted_path.open("wb") as target:
         for offset, length in spans:
+            count += 1
             source.seek(offset)
             line = source.read(length)
             target.write(line if line.endswith(b"\n") else line + b"\n")
     sorted_path.replace(path)
-    return len(spans)
+    return count
 
 
 def _span(number: int) -> tuple[int, int]:
