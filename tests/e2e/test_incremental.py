@@ -363,9 +363,9 @@ def test_a_crawl_told_its_folder_is_incremental_too(crawls):
         assert (rebuilt / name).read_bytes() == (folder / name).read_bytes(), name
 
 
-# Two published posts with 2 to 4 approved comments, none touched by CHANGE_BLOG: deleted
-# for good (their comments with them); and one leaf comment of another post. Which pair
-# is deleted: $_ARGS (0 or 1).
+# Of the newest published posts with 2 to 4 approved comments (CHANGE_BLOG takes the
+# oldest): the first is deleted for good (its comments with it), and a leaf comment of the
+# second. Run again, it takes the next ones, since the first is gone.
 DELETE_POST_AND_COMMENT = r"""
 $posts = get_posts(['numberposts' => -1, 'post_type' => 'post', 'post_status' => 'publish',
     'orderby' => 'ID', 'order' => 'DESC', 'has_password' => false]);
