@@ -48,9 +48,14 @@ def plain(value: Any) -> Any:
     return {name: plain(getattr(value, name)) for name in names}
 
 
+def json_line(record: dict[str, Any]) -> str:
+    """One JSON line (newline-terminated) for a record already made :func:`plain`."""
+    return _encode(record) + "\n"
+
+
 def record_line(record: Post | Comment) -> bytes:
     """One JSON line (UTF-8, newline-terminated) for a post or comment record."""
-    return (_encode(plain(record)) + "\n").encode("utf-8")
+    return json_line(plain(record)).encode("utf-8")
 
 
 class RecordFilesPipeline:
