@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Self
 
 from scrapy.exceptions import DropItem, NotConfigured
 
+from archiver.idsets import IdSet
 from archiver.items import Comment, Post
 from archiver.state import KnownPost, crawl_state
 
@@ -21,13 +22,14 @@ class DeduplicatePipeline:
     """Keep one record per post and per comment id.
 
     A post can be reached from several sources (API, sitemap, archive pages) and a comment
-    page twice through different links; the first record wins. Only ids are kept in memory.
+    page twice through different links; the first record wins. Only ids are kept in memory,
+    in compact sets (a few bytes an id: :mod:`archiver.idsets`).
     """
 
     def __init__(self, stats: StatsCollector) -> None:
         self.stats = stats
-        self.seen_posts: set[int] = set()
-        self.seen_comments: set[int] = set()
+        self.seen_posts = IdSet()
+        self.seen_comments = IdSet()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -35,7 +37,7 @@ class DeduplicatePipeline:
 
     def process_item(self, item: object, spider: Spider | None = None) -> object:
         if isinstance(item, Post) and item.id is not None:
-            seen: set[int] = self.seen_posts
+            seen = self.seen_posts
             key = item.id
         elif isinstance(item, Comment):
             seen, key = self.seen_comments, item.id
@@ -68,9 +70,6 @@ class ChangedRecordsPipeline:
 
     def __init__(self, run: CrawlRun) -> None:
         self.run = run
-        # One (post id, type) tuple per thread, shared by its comments' entries: a blog
-        # has ten times more comments than posts, and this is kept for all of them.
-        self.owners: dict[tuple[int | None, str], tuple[int | None, str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -94,8 +93,7 @@ class ChangedRecordsPipeline:
             if run.incremental and known is not None and _unchanged(run, item.id, modified):
                 raise UnchangedRecord(f"unchanged {item.type} {item.id}")
         elif isinstance(item, Comment):
-            owner = (item.post_id, item.type)
-            run.captured_comments[item.id] = self.owners.setdefault(owner, owner)
+            run.captured_comments[item.id] = (item.post_id, item.type)
             if run.incremental and item.id in run.known_comments:
                 raise UnchangedRecord(f"unchanged comment {item.id}")
         return item

@@ -64,6 +64,7 @@ from archiver.extract.comments import comment_page_key
 from archiver.extract.page import parse_html
 from archiver.extract.posts import merge_posts, post_from_api
 from archiver.extract.records import describe, read_comment_page, read_post_page
+from archiver.idsets import IdSet
 from archiver.items import Comment, Post, Provenance
 from archiver.jsonl import comment_sort_key, post_sort_key, write_sorted
 from archiver.layout import COMMENTS_FILE, POSTS_FILE, site_name
@@ -589,8 +590,8 @@ class _Writer:
         self.files = {name: (output_dir / name).open("wb") for name in (POSTS_FILE, COMMENTS_FILE)}
         self.entries: dict[str, list[tuple[Any, int, int]]] = {POSTS_FILE: [], COMMENTS_FILE: []}
         self.offsets = {POSTS_FILE: 0, COMMENTS_FILE: 0}
-        self.seen_posts: set[int] = set()
-        self.seen_comments: set[int] = set()
+        self.seen_posts = IdSet()
+        self.seen_comments = IdSet()
         self.duplicates = 0
 
     def add(self, result: TaskResult) -> None:

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path  # noqa: TC003 - dataclass fields are resolved at runtime
 from typing import TYPE_CHECKING, Any
 
+from archiver.idsets import CommentOwners
 from archiver.layout import site_name
 from archiver.sitelock import CrawlLock
 
@@ -175,7 +176,9 @@ class CrawlRun:
     #: Filled during the crawl: ids per change kind, and what was captured.
     changes: dict[str, set[int]] = field(default_factory=lambda: {k: set() for k in CHANGE_KINDS})
     captured_posts: dict[int, KnownPost] = field(default_factory=dict)
-    captured_comments: dict[int, tuple[int | None, str]] = field(default_factory=dict)
+    #: Compact (a few bytes a comment, :mod:`archiver.idsets`): a blog has ten times more
+    #: comments than posts, and a crawl keeps this for all it archived.
+    captured_comments: CommentOwners = field(default_factory=CommentOwners)
     #: True once the REST listings were compared with the known posts and comments.
     listings_compared: bool = False
     #: Posts whose page showed a thread that cannot be compared (comments elsewhere or
@@ -293,7 +296,8 @@ class SiteState:
             self.db.execute("DELETE FROM changes WHERE crawl_id = ?", (run.id,))
             self.db.executemany(
                 "INSERT INTO changes (crawl_id, kind, item_id) VALUES (?, ?, ?)",
-                [(run.id, kind, item) for kind, ids in run.changes.items() for item in ids],
+                # A first crawl's changes name every comment: rows made as they are written.
+                ((run.id, kind, item) for kind, ids in run.changes.items() for item in ids),
             )
             self.db.execute("UPDATE crawls SET finished = ? WHERE id = ?", (_now(), run.id))
 
@@ -551,7 +555,10 @@ def settle_changes(run: CrawlRun) -> None:
             run.changes["new_posts"].add(post_id)
         elif known.modified != post.modified:
             run.changes["edited_posts"].add(post_id)
-    run.changes["new_comments"] |= set(run.captured_comments) - set(run.known_comments)
+    known_comments = run.known_comments
+    run.changes["new_comments"].update(
+        cid for cid in run.captured_comments if cid not in known_comments
+    )
 
 
 def revalidation_budget(known: int, share: float, minimum: int) -> int:

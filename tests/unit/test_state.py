@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from archiver.idsets import CommentOwners
 from archiver.state import (
     MIGRATIONS,
     KnownPost,
@@ -76,7 +77,9 @@ def test_listing_diff_finds_new_edited_deleted_posts_and_comments(state):
         2: KnownPost(2, "post", "/b/", "2024-01-01T00:00:00+00:00"),
         3: KnownPost(3, "page", "/c/", "2024-01-01T00:00:00+00:00"),
     }
-    run.captured_comments = {10: (1, "comment"), 11: (2, "comment"), 12: (2, "pingback")}
+    run.captured_comments = CommentOwners(
+        {10: (1, "comment"), 11: (2, "comment"), 12: (2, "pingback")}
+    )
     settle_changes(run)
     state.finish_crawl(run)
     nxt = _begin(state, "c2")
@@ -203,12 +206,14 @@ def _run_without_listings(state: SiteState) -> CrawlRun:
     comments 10, 11 (post 1), 20 (post 2) and a pingback 12 (post 1)."""
     first = _begin(state, "c1")
     first.captured_posts = {1: _post(1), 2: _post(2)}
-    first.captured_comments = {
-        10: (1, "comment"),
-        11: (1, "comment"),
-        12: (1, "pingback"),
-        20: (2, "comment"),
-    }
+    first.captured_comments = CommentOwners(
+        {
+            10: (1, "comment"),
+            11: (1, "comment"),
+            12: (1, "pingback"),
+            20: (2, "comment"),
+        }
+    )
     state.finish_crawl(first)
     return _begin(state, "c2", full=True)
 
@@ -216,7 +221,7 @@ def _run_without_listings(state: SiteState) -> CrawlRun:
 def test_a_complete_crawl_without_listings_infers_deleted_comments(state):
     run = _run_without_listings(state)
     run.captured_posts = {1: _post(1)}
-    run.captured_comments = {10: (1, "comment")}
+    run.captured_comments = CommentOwners({10: (1, "comment")})
     run.changes["deleted_posts"].add(2)  # its page answered 404
     infer_deletions(run, crawl_complete=True)
     # 11 is missing from post 1's page; 20 went with post 2; a pingback is not inferred
@@ -226,7 +231,7 @@ def test_a_complete_crawl_without_listings_infers_deleted_comments(state):
 def test_an_incomplete_thread_or_crawl_infers_no_missing_comment(state):
     run = _run_without_listings(state)
     run.captured_posts = {1: _post(1)}
-    run.captured_comments = {10: (1, "comment")}
+    run.captured_comments = CommentOwners({10: (1, "comment")})
     run.declared_comments = {1: 3}  # the page declares 3 comments, 1 captured
     infer_deletions(run, crawl_complete=True)
     assert run.changes["deleted_comments"] == set()

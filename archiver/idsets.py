@@ -1,0 +1,112 @@
+"""Compact sets of record ids, for what a crawl keeps per comment while it runs.
+
+A blog has about ten times more comments than posts, and a crawl keeps two facts about
+each comment it archived until it ends: that its id was seen (duplicates are dropped) and
+which thread it belongs to (for the state, see :mod:`archiver.state`). In Python sets and
+dicts that is about 150 bytes a comment, the largest part of a crawl's memory growth;
+here it is a few bytes: ids in a Roaring bitmap (pyroaring), owners in typed arrays.
+"""
+
+from __future__ import annotations
+
+from array import array
+from typing import TYPE_CHECKING
+
+from pyroaring import BitMap64
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
+
+_ID_LIMIT = 1 << 64  # BitMap64 and array("Q") hold 0 <= id < 2**64
+
+Owner = tuple[int | None, str]
+"""(post id, comment type) of a comment."""
+
+
+class IdSet:
+    """A set of ints: ids in 0..2**64-1 in a Roaring bitmap (2 bytes an id or less for
+    ids as dense as a blog's), any other int in a plain set."""
+
+    __slots__ = ("_bitmap", "_others")
+
+    def __init__(self, ids: Iterable[int] = ()) -> None:
+        self._bitmap = BitMap64()
+        self._others: set[int] = set()
+        for value in ids:
+            self.add(value)
+
+    def add(self, value: int) -> None:
+        if 0 <= value < _ID_LIMIT:
+            self._bitmap.add(value)
+        else:
+            self._others.add(value)
+
+    def __contains__(self, value: object) -> bool:
+        if isinstance(value, int) and 0 <= value < _ID_LIMIT:
+            return value in self._bitmap
+        return value in self._others
+
+    def __len__(self) -> int:
+        return len(self._bitmap) + len(self._others)
+
+    def __iter__(self) -> Iterator[int]:
+        yield from self._bitmap
+        yield from self._others
+
+
+class CommentOwners:
+    """Comment id -> (post id, type) of every comment a crawl captured, in arrival order.
+
+    About 12 bytes a comment: the id in an :class:`IdSet` and an array, the owner as an
+    index into the few distinct owners (one per thread and type). A comment id is stored
+    once: a second assignment of an id already held is ignored (the first record wins, as
+    in :class:`archiver.pipelines.DeduplicatePipeline`; a comment does not change threads).
+    """
+
+    __slots__ = ("_ids", "_order", "_others", "_owner_index", "_owner_of", "_owners")
+
+    def __init__(self, comments: Mapping[int, Owner] | None = None) -> None:
+        self._ids = IdSet()
+        self._order = array("Q")
+        self._owner_of = array("I")
+        self._owners: list[Owner] = []
+        self._owner_index: dict[Owner, int] = {}
+        self._others: dict[int, Owner] = {}  # ids outside 0..2**64-1
+        for comment_id, owner in (comments or {}).items():
+            self[comment_id] = owner
+
+    def __setitem__(self, comment_id: int, owner: Owner) -> None:
+        if comment_id in self._ids:
+            return
+        self._ids.add(comment_id)
+        if not 0 <= comment_id < _ID_LIMIT:
+            self._others[comment_id] = owner
+            return
+        index = self._owner_index.get(owner)
+        if index is None:
+            index = self._owner_index[owner] = len(self._owners)
+            self._owners.append(owner)
+        self._order.append(comment_id)
+        self._owner_of.append(index)
+
+    def __contains__(self, comment_id: object) -> bool:
+        return comment_id in self._ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> Iterator[int]:
+        yield from self._order
+        yield from self._others
+
+    def items(self) -> Iterator[tuple[int, Owner]]:
+        owners = self._owners
+        for comment_id, index in zip(self._order, self._owner_of, strict=True):
+            yield comment_id, owners[index]
+        yield from self._others.items()
+
+    def values(self) -> Iterator[Owner]:
+        owners = self._owners
+        for index in self._owner_of:
+            yield owners[index]
+        yield from self._others.values()

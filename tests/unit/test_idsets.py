@@ -1,0 +1,50 @@
+"""The compact id sets behave as the set and dict they replace (first assignment wins)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from archiver.idsets import CommentOwners, IdSet
+
+# Blog ids, and ints a bitmap cannot hold (negative, 2**64 and above).
+ids = st.one_of(st.integers(0, 5000), st.integers(-(2**70), 2**70))
+owners = st.tuples(
+    st.one_of(st.none(), st.integers(0, 50)), st.sampled_from(["comment", "pingback"])
+)
+
+
+@given(st.lists(ids), st.lists(ids))
+def test_id_set_is_a_set(added: list[int], probed: list[int]) -> None:
+    compact, plain = IdSet(added), set(added)
+    assert len(compact) == len(plain)
+    assert sorted(compact) == sorted(plain)
+    assert [p in compact for p in probed] == [p in plain for p in probed]
+    assert "1" not in compact
+    assert None not in compact
+
+
+@given(st.lists(st.tuples(ids, owners)), st.lists(ids))
+def test_comment_owners_keep_the_first_owner_in_arrival_order(
+    assigned: list[tuple[int, tuple[int | None, str]]], probed: list[int]
+) -> None:
+    compact = CommentOwners()
+    plain: dict[int, tuple[int | None, str]] = {}
+    for comment_id, owner in assigned:
+        compact[comment_id] = owner
+        plain.setdefault(comment_id, owner)
+    assert len(compact) == len(plain)
+    assert dict(compact.items()) == plain
+    assert sorted(compact) == sorted(plain)
+    assert sorted(compact.values(), key=repr) == sorted(plain.values(), key=repr)
+    assert [p in compact for p in probed] == [p in plain for p in probed]
+    # Ids a bitmap holds come back in the order they arrived.
+    in_range = [cid for cid in plain if 0 <= cid < 2**64]
+    assert [cid for cid in compact if 0 <= cid < 2**64] == in_range
+
+
+def test_comment_owners_from_a_mapping() -> None:
+    owners = CommentOwners({12: (1, "comment"), 10: (2, "pingback")})
+    assert list(owners.items()) == [(12, (1, "comment")), (10, (2, "pingback"))]
+    assert 12 in owners
+    assert 11 not in owners
