@@ -40,10 +40,11 @@ At ``spider_closed`` the middleware writes a crawl-log ``metadata`` record
 ``index_lines``. ``ARCHIVER_WARC_REVISITS = False`` turns revisit records off;
 ``ARCHIVER_WARC_INDEX = False`` turns the index off.
 
-Re-archiving (:mod:`archiver.state`): the writer starts knowing the payloads earlier
-crawls of the site stored, so an unchanged response is a ``revisit`` of the earlier
-record, and a ``304`` answering a conditional GET (``request.meta["archiver_earlier"]``,
-set by :class:`archiver.revisits.ConditionalRequestMiddleware`) is a server-not-modified
+Re-archiving (:mod:`archiver.state`): the writer looks each payload up among those the
+site's crawls stored (:class:`StatePayloadOrigins`, the state's SQLite, not a dict in
+memory), so an unchanged response is a ``revisit`` of the earlier record, and a ``304``
+answering a conditional GET (``request.meta["archiver_earlier"]``, set by
+:class:`archiver.revisits.ConditionalRequestMiddleware`) is a server-not-modified
 ``revisit``. The index covers every WARC file of the crawl folder, those of an interrupted
 run this one resumes included.
 """
@@ -79,9 +80,16 @@ if TYPE_CHECKING:
     from scrapy.http import Headers, Response
     from scrapy.statscollectors import StatsCollector
 
-    from archiver.warc import HeaderPair, WrittenRecord
+    from archiver.state import SiteState
+    from archiver.warc import HeaderPair, PayloadOrigins, WrittenRecord
 
-__all__ = ["CRAWL_LOG_URI", "EARLIER_KEY", "META_KEY", "WarcRecordingMiddleware"]
+__all__ = [
+    "CRAWL_LOG_URI",
+    "EARLIER_KEY",
+    "META_KEY",
+    "StatePayloadOrigins",
+    "WarcRecordingMiddleware",
+]
 
 META_KEY = "warc_record"
 """``request.meta`` key holding the provenance of the recorded response."""
@@ -106,6 +114,26 @@ _WARCINFO_SETTINGS = (
     "DEPTH_LIMIT",
     "DOWNLOAD_MAXSIZE",
 )
+
+
+class StatePayloadOrigins:
+    """The writer's payload digest -> first record, read from the state's ``urls`` table
+    (earlier crawls and this one), so a crawl's memory does not grow with its responses.
+
+    Nothing is added here: :class:`archiver.revisits.ConditionalRequestMiddleware` stores
+    each recorded response's row, digest and record included, right after the recorder
+    (the same ``process_response`` chain), before the next response is written.
+    """
+
+    def __init__(self, state: SiteState) -> None:
+        self.state = state
+
+    def get(self, digest: str, /) -> PayloadOrigin | None:
+        found = self.state.payload_origin(digest)
+        return PayloadOrigin(*found, digest) if found else None
+
+    def __setitem__(self, digest: str, origin: PayloadOrigin, /) -> None:
+        pass  # see the class docstring
 
 
 def _jsonable_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
@@ -161,7 +189,7 @@ class WarcRecordingMiddleware:
         self.revisits = revisits
         self.index = index
         self.writer: RotatingWarcWriter | None = None
-        self.known_payloads: dict[str, PayloadOrigin] = {}
+        self.payload_origins: PayloadOrigins | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -182,10 +210,7 @@ class WarcRecordingMiddleware:
         )
         state = crawl_state(crawler)
         if state is not None:
-            obj.known_payloads = {
-                digest: PayloadOrigin(uri, date, record_id, digest)
-                for digest, (uri, date, record_id) in state[0].known_payloads().items()
-            }
+            obj.payload_origins = StatePayloadOrigins(state[0])
         crawler.signals.connect(obj.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(obj.spider_closed, signal=signals.spider_closed)
         return obj
@@ -208,7 +233,7 @@ class WarcRecordingMiddleware:
             info,
             max_bytes=self.max_bytes,
             revisits=self.revisits,
-            known_payloads=self.known_payloads,
+            payload_origins=self.payload_origins,
         )
 
     def spider_closed(self, spider: Spider | None = None, reason: str = "") -> None:

@@ -23,7 +23,7 @@ ARCHIVER_OPERATOR = ""  # who runs the crawl, written into every warcinfo record
 ARCHIVER_PRINT_SUMMARY = True
 ARCHIVER_PROGRESS_INTERVAL = 30.0  # seconds between progress log lines; 0 turns them off
 # Worker processes that read post and comment pages (archiver.offload); unset: one per
-# core but the crawl's own (1 to 4); 0: in the crawling process.
+# core (1 to 4); 0: in the crawling process.
 # ARCHIVER_EXTRACT_WORKERS = 1
 # Re-archiving (archiver.state): <output>/<site>/state.sqlite remembers every crawl. Once a
 # crawl has finished, the next ones fetch only what changed; an interrupted one is resumed.

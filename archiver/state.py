@@ -101,7 +101,13 @@ def _v1(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1,)
+def _v2(db: sqlite3.Connection) -> None:
+    # The WARC writer asks, for every 200 it writes, whether a crawl stored that payload
+    # already (archiver.middlewares.StatePayloadOrigins) instead of keeping them all in memory.
+    db.execute("CREATE INDEX urls_by_payload ON urls (payload_digest)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
 """Migration ``n`` (0-based) brings the schema from version ``n`` to ``n + 1``."""
 
 
@@ -470,17 +476,17 @@ class SiteState:
         ).fetchone()
         return (self.root / row[0], int(row[1])) if row else None
 
-    def known_payloads(self) -> dict[str, tuple[str, str, str]]:
-        """Payload digest -> (uri, WARC-Date, record id) of the response record that holds
-        it, for every ``200`` payload any crawl of the site stored (latest wins)."""
-        payloads: dict[str, tuple[str, str, str]] = {}
-        for digest, uri, date, record_id in self.db.execute(
-            "SELECT payload_digest, origin_uri, origin_date, origin_record_id FROM urls "
-            "WHERE status = 200 AND payload_digest IS NOT NULL "
-            "AND origin_record_id IS NOT NULL ORDER BY crawl_id"
-        ):
-            payloads[digest] = (uri, date, record_id)
-        return payloads
+    def payload_origin(self, digest: str) -> tuple[str, str, str] | None:
+        """(uri, WARC-Date, record id) of the response record that holds the ``200``
+        payload ``digest``, stored by any crawl of the site (this one's responses recorded
+        so far included; the latest crawl's when several did)."""
+        row = self.db.execute(
+            "SELECT origin_uri, origin_date, origin_record_id FROM urls "
+            "WHERE payload_digest = ? AND status = 200 AND origin_record_id IS NOT NULL "
+            "ORDER BY crawl_id DESC LIMIT 1",
+            (digest,),
+        ).fetchone()
+        return (row[0], row[1], row[2]) if row else None
 
     def _relative(self, path: Path) -> str:
         """Paths are stored relative to the site folder, so it can be moved.

@@ -161,7 +161,11 @@ class CrawlSummaryExtension:
         summary = self.build()
         path = self.crawl_dir / SUMMARY_FILE
         tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        with tmp.open("w", encoding="utf-8") as out:
+            # Streamed: a first crawl's summary lists every comment id as new, and the
+            # whole text at once would be the crawl's peak of memory at its very end.
+            json.dump(summary, out, indent=2, ensure_ascii=False)
+            out.write("\n")
         tmp.replace(path)
         if self.print_summary:
             sys.stdout.write(format_summary(summary))

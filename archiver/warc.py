@@ -46,9 +46,10 @@ Format choices (the WARC files are the source of truth and must replay in pywb):
   WARC 1.1 spec and of warcio; the 1.0 one for WARC/1.0): the same WARC and HTTP
   headers, no body, plus ``WARC-Refers-To`` (the original's record id),
   ``WARC-Refers-To-Target-URI`` and ``WARC-Refers-To-Date``. Its request record
-  follows as usual. Only ``digest -> (uri, date, record id)`` is kept in memory.
+  follows as usual. Only ``digest -> (uri, date, record id)`` is kept, in memory or, for
+  crawls that keep state, in the state's SQLite (``payload_origins``).
 * **Revisits across crawls** (:mod:`archiver.state`): the writer can be given the
-  payloads earlier crawls stored (``known_payloads``), so an unchanged page is a
+  payloads earlier crawls stored (``payload_origins``), so an unchanged page is a
   ``revisit`` of the earlier crawl's record; a ``304`` answering a conditional GET is a
   ``revisit`` with the server-not-modified profile, with the 304's own headers and the
   confirmed capture's payload digest. Replaying them needs the earlier WARCs too.
@@ -83,7 +84,7 @@ import zlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from io import BytesIO
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 from urllib.parse import urldefrag, urlsplit
 
 from warcio.recordbuilder import RecordBuilder
@@ -240,6 +241,15 @@ class PayloadOrigin:
     """``WARC-Record-ID`` of the original response."""
     digest: str = ""
     """``WARC-Payload-Digest`` of the original (needed for a ``304``, which has no body)."""
+
+
+class PayloadOrigins(Protocol):
+    """Payload digest -> the first response record with that payload (a ``dict`` is one;
+    :class:`archiver.middlewares.StatePayloadOrigins` reads the state's SQLite instead)."""
+
+    def get(self, digest: str, /) -> PayloadOrigin | None: ...
+
+    def __setitem__(self, digest: str, origin: PayloadOrigin, /) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -554,8 +564,10 @@ class RotatingWarcWriter:
     :param record_ids: returns fresh record ids (tests pin them).
     :param revisits: write repeated payloads as ``revisit`` records.
     :param gzip_level: zlib level of each record's gzip member (see ``GZIP_LEVEL``).
-    :param known_payloads: payload digest -> response record of earlier crawls (or of
-        the interrupted run being resumed): a payload among them is a ``revisit`` too.
+    :param payload_origins: payload digest -> first response record with it, read and
+        added to by the writer (default: a dict of this writer's own). Given one that
+        knows earlier crawls' payloads (or the interrupted run's being resumed), a payload
+        among them is a ``revisit`` too.
     """
 
     def __init__(
@@ -570,7 +582,7 @@ class RotatingWarcWriter:
         record_ids: Callable[[], str] = new_record_id,
         revisits: bool = True,
         gzip_level: int = GZIP_LEVEL,
-        known_payloads: Mapping[str, PayloadOrigin] | None = None,
+        payload_origins: PayloadOrigins | None = None,
     ) -> None:
         if max_bytes <= 0:
             raise ValueError(f"max_bytes must be positive, got {max_bytes}")
@@ -592,7 +604,7 @@ class RotatingWarcWriter:
         self.revisits = revisits
         self.gzip_level = gzip_level
         # payload digest -> first 200 response with it; across rotated files
-        self._origins: dict[str, PayloadOrigin] = dict(known_payloads or {})
+        self._origins: PayloadOrigins = {} if payload_origins is None else payload_origins
         self.records_written = 0
         self.bytes_written = 0
         self.revisits_written = 0

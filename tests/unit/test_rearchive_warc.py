@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.middlewares import StatePayloadOrigins
 from archiver.resume import repair_open_warcs
 from archiver.revisits import request_etag
+from archiver.state import SiteState
 from archiver.verify import WarcVerifier
 from archiver.warc import (
     NOT_MODIFIED_PROFILE,
@@ -73,7 +75,7 @@ def test_a_304_is_a_server_not_modified_revisit_of_the_earlier_capture(tmp_path)
 
 def test_a_payload_an_earlier_crawl_stored_is_a_revisit_of_its_record(tmp_path):
     body = b"<rss>feed</rss>"
-    with _writer(tmp_path, known_payloads={EARLIER.digest: EARLIER}) as writer:
+    with _writer(tmp_path, payload_origins={EARLIER.digest: EARLIER}) as writer:
         same = writer.write_exchange(make_exchange(url=EARLIER.uri, status=200, response_body=body))
         other = writer.write_exchange(make_exchange(status=200, response_body=b"<p>new</p>"))
     assert same.record_type == "revisit"
@@ -82,6 +84,46 @@ def test_a_payload_an_earlier_crawl_stored_is_a_revisit_of_its_record(tmp_path):
     (path,) = writer.finished_paths
     headers = _records(path)[1][1]
     assert headers["WARC-Profile"] == REVISIT_PROFILE
+
+
+def test_with_state_a_repeated_payload_is_found_in_sqlite_not_in_memory(tmp_path):
+    """Each response's row is stored after it is written (as ConditionalRequestMiddleware
+    does): the next identical payload, in this crawl or a later one, is a revisit of it."""
+    state = SiteState(tmp_path / "state.sqlite")
+    run = state.begin_crawl(lambda: tmp_path / "c1", full=True, resume=False)
+    origins = StatePayloadOrigins(state)
+    body = b"<p>the same page</p>"
+
+    def fetch(writer: RotatingWarcWriter, url: str) -> str:
+        written = writer.write_exchange(make_exchange(url=url, status=200, response_body=body))
+        record = {
+            "file": written.filename,
+            "offset": written.offset,
+            "date": "2026-01-01T00:00:00Z",
+        }
+        record |= {"record_id": written.record_id, "record_type": written.record_type}
+        if written.refers_to is not None:
+            record["refers_to"] = {"record_id": written.refers_to.record_id}
+        state.record_url(
+            run,
+            url,
+            status=200,
+            etag=None,
+            last_modified=None,
+            payload_digest=payload_digest(body),
+            record=record,
+        )
+        return written.record_type
+
+    with _writer(tmp_path / "c1", payload_origins=origins) as writer:
+        assert fetch(writer, "http://blog.example/a/") == "response"
+        assert fetch(writer, "http://blog.example/b/") == "revisit"
+    found = origins.get(payload_digest(body))
+    assert found is not None
+    assert (found.uri, found.digest) == ("http://blog.example/a/", payload_digest(body))
+    assert origins.get(payload_digest(b"other")) is None
+    state.finish_crawl(run)
+    state.close()
 
 
 def test_a_304_without_an_earlier_capture_stays_a_response(tmp_path):

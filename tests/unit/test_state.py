@@ -138,7 +138,8 @@ def test_captures_give_validators_payload_origins_and_record_locations(state):
         120,
     )
     assert capture.origin_path == state.root / "c1" / "a.warc.gz"
-    assert state.known_payloads() == {"sha1:AAAA": (url, "2026-01-01T00:00:00Z", "<urn:uuid:1>")}
+    assert state.payload_origin("sha1:AAAA") == (url, "2026-01-01T00:00:00Z", "<urn:uuid:1>")
+    assert state.payload_origin("sha1:BBBB") is None
     # a 304 answering it: a revisit whose payload is the earlier capture's
     revisit = {**record, "file": "b.warc.gz", "offset": 0, "record_id": "<urn:uuid:2>"}
     revisit["record_type"] = "revisit"
