@@ -4,21 +4,19 @@ On ``spider_closed`` the changes the crawl found are settled (posts and comments
 that the state did not know, or knew with another ``modified``; deletions a crawl without
 REST listings can tell, see :func:`archiver.state.infer_deletions`) and, when the crawl
 finished (not killed, not stopped with Ctrl-C: those are resumed by the next run), what
-it captured is stored and the crawl marked finished. On ``engine_stopped``, after
-``summary.json`` is written, its ``complete`` flag and request count go into the crawl's
-row, for ``archiver history``.
+it captured is stored and the crawl marked finished. When ``summary.json`` is written
+(:data:`archiver.signals.crawl_summary`), its ``complete`` flag and request count go into
+the crawl's row, for ``archiver history``; the state is closed on ``engine_stopped``.
 """
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from archiver import signals as archiver_signals
-from archiver.layout import SUMMARY_FILE
 from archiver.state import crawl_state, infer_deletions, settle_changes
 
 if TYPE_CHECKING:
@@ -43,6 +41,7 @@ class CrawlStateExtension:
         extension = cls(*found)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        crawler.signals.connect(extension.summary_written, signal=archiver_signals.crawl_summary)
         for failed in (archiver_signals.url_failed, signals.spider_error, signals.item_error):
             crawler.signals.connect(extension.failed, signal=failed)
         return extension
@@ -56,14 +55,13 @@ class CrawlStateExtension:
         if reason == "finished":
             self.state.finish_crawl(self.run)
 
+    def summary_written(self, summary: dict[str, Any]) -> None:
+        changes = summary.get("changes") or {}
+        self.state.record_outcome(
+            self.run,
+            complete=bool(summary.get("complete")),
+            requests=int(changes.get("requests_made") or 0),
+        )
+
     def engine_stopped(self) -> None:
-        path = self.run.crawl_dir / SUMMARY_FILE
-        if path.is_file():
-            summary = json.loads(path.read_text("utf-8"))
-            changes = summary.get("changes") or {}
-            self.state.record_outcome(
-                self.run,
-                complete=bool(summary.get("complete")),
-                requests=int(changes.get("requests_made") or 0),
-            )
         self.state.close()

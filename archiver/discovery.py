@@ -9,6 +9,7 @@ lxml parser that resolves no entity and touches no network, not with hand-writte
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
@@ -263,3 +264,16 @@ def is_comments_feed(url: str) -> bool:
 def canonical(url: str) -> str:
     """The form of a URL used to recognise it again (sorted query, no fragment)."""
     return str(canonicalize_url(url))
+
+
+def canonical_key(canonical_url: str) -> int:
+    """A 64-bit key of a canonical URL, what a crawl keeps to recognise a URL again: 8
+    bytes of BLAKE2b instead of the string (about 40 bytes a URL kept, not 150). Two of a
+    million URLs share a key with a chance of about 1 in 30 million."""
+    digest = hashlib.blake2b(canonical_url.encode("utf-8", "surrogatepass"), digest_size=8)
+    return int.from_bytes(digest.digest(), "big")
+
+
+def url_key(url: str) -> int:
+    """:func:`canonical_key` of ``canonical(url)``."""
+    return canonical_key(canonical(url))

@@ -10,6 +10,7 @@ here it is a few bytes: ids in a Roaring bitmap (pyroaring), owners in typed arr
 from __future__ import annotations
 
 from array import array
+from collections.abc import MutableSet
 from typing import TYPE_CHECKING
 
 from pyroaring import BitMap64
@@ -23,9 +24,10 @@ Owner = tuple[int | None, str]
 """(post id, comment type) of a comment."""
 
 
-class IdSet:
+class IdSet(MutableSet[int]):
     """A set of ints: ids in 0..2**64-1 in a Roaring bitmap (2 bytes an id or less for
-    ids as dense as a blog's), any other int in a plain set."""
+    ids as dense as a blog's), any other int in a plain set. A ``MutableSet``: ``|=``,
+    ``-``, ``==`` and the rest work as with ``set``, with sets too."""
 
     __slots__ = ("_bitmap", "_others")
 
@@ -41,10 +43,23 @@ class IdSet:
         else:
             self._others.add(value)
 
+    def update(self, values: Iterable[int]) -> None:
+        for value in values:
+            self.add(value)
+
+    def discard(self, value: int) -> None:
+        if 0 <= value < _ID_LIMIT:
+            self._bitmap.discard(value)
+        else:
+            self._others.discard(value)
+
     def __contains__(self, value: object) -> bool:
         if isinstance(value, int) and 0 <= value < _ID_LIMIT:
             return value in self._bitmap
         return value in self._others
+
+    def __repr__(self) -> str:
+        return f"IdSet({sorted(self)!r})"
 
     def __len__(self) -> int:
         return len(self._bitmap) + len(self._others)

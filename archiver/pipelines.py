@@ -101,5 +101,6 @@ class ChangedRecordsPipeline:
 
 def _unchanged(run: CrawlRun, post_id: int, modified: str) -> bool:
     if run.listings_compared:
-        return post_id not in run.changes["new_posts"] | run.changes["edited_posts"]
+        changes = run.changes
+        return post_id not in changes["new_posts"] and post_id not in changes["edited_posts"]
     return run.known_posts[post_id].modified == modified

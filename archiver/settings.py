@@ -86,7 +86,7 @@ EXTENSIONS = {
     "archiver.summary.CrawlSummaryExtension": 500,
     "archiver.jsonl.SortedRecordsExtension": 510,
     "archiver.progress.ProgressExtension": 520,
-    # After the summary (its engine_stopped handler runs first: it reads summary.json).
+    # After the summary: its engine_stopped handler runs first and announces summary.json.
     "archiver.crawlstate.CrawlStateExtension": 530,
 }
 

@@ -6,3 +6,6 @@ from __future__ import annotations
 url_failed = object()
 #: Something about discovery worth a line in the summary: ``key`` and ``value``.
 discovery_note = object()
+#: summary.json was written: ``summary`` is its content (a dict), so that others need not
+#: read the file back (a first crawl's lists every comment id as new).
+crawl_summary = object()

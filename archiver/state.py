@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path  # noqa: TC003 - dataclass fields are resolved at runtime
 from typing import TYPE_CHECKING, Any
 
-from archiver.idsets import CommentOwners
+from archiver.idsets import CommentOwners, IdSet
 from archiver.layout import site_name
 from archiver.sitelock import CrawlLock
 
@@ -180,7 +180,8 @@ class CrawlRun:
     known_posts: dict[int, KnownPost] = field(default_factory=dict)
     known_comments: dict[int, tuple[int | None, str]] = field(default_factory=dict)
     #: Filled during the crawl: ids per change kind, and what was captured.
-    changes: dict[str, set[int]] = field(default_factory=lambda: {k: set() for k in CHANGE_KINDS})
+    #: (IdSets: a first crawl's new comments are all of the blog's, kept in a few bytes each.)
+    changes: dict[str, IdSet] = field(default_factory=lambda: {k: IdSet() for k in CHANGE_KINDS})
     captured_posts: dict[int, KnownPost] = field(default_factory=dict)
     #: Compact (a few bytes a comment, :mod:`archiver.idsets`): a blog has ten times more
     #: comments than posts, and a crawl keeps this for all it archived.
@@ -531,7 +532,7 @@ def apply_listing(
         for cid, (_, kind) in run.known_comments.items()
         if kind == "comment" and cid not in listed_comments
     }
-    changed = changes["new_posts"] | changes["edited_posts"]
+    changed = set(changes["new_posts"]) | set(changes["edited_posts"])
     thread_posts = {listed_comments[cid] for cid in changes["new_comments"]} | {
         run.known_comments[cid][0] for cid in changes["deleted_comments"]
     }

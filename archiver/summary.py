@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy.signalmanager import SignalManager
     from scrapy.statscollectors import StatsCollector
     from twisted.python.failure import Failure
 
@@ -72,6 +73,8 @@ class CrawlSummaryExtension:
         # Crawls that keep state: the state and this crawl; records seen unchanged.
         self.state: tuple[SiteState, CrawlRun] | None = None
         self.unchanged: Counter[str] = Counter()
+        # Where the written summary is announced (archiver.signals.crawl_summary).
+        self.signals: SignalManager | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -94,6 +97,7 @@ class CrawlSummaryExtension:
         connect(ext.url_failed, signal=archiver_signals.url_failed)
         connect(ext.discovery_note, signal=archiver_signals.discovery_note)
         ext.state = crawl_state(crawler)
+        ext.signals = crawler.signals
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
@@ -167,6 +171,8 @@ class CrawlSummaryExtension:
             json.dump(summary, out, indent=2, ensure_ascii=False)
             out.write("\n")
         tmp.replace(path)
+        if self.signals is not None:
+            self.signals.send_catch_log(archiver_signals.crawl_summary, summary=summary)
         if self.print_summary:
             sys.stdout.write(format_summary(summary))
             sys.stdout.flush()

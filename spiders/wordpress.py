@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Sized
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +41,7 @@ from archiver.discovery import (
     archive_links,
     blog_scope,
     canonical,
+    canonical_key,
     feed_entry_links,
     feed_links,
     find_api_root,
@@ -51,6 +52,7 @@ from archiver.discovery import (
     robots_sitemaps,
     sitemap_post_type,
     sitemap_urls,
+    url_key,
 )
 from archiver.distributed import SharedCrawl
 from archiver.extract.comments import comment_page_key
@@ -108,14 +110,16 @@ class WordPressSpider(scrapy.Spider):
         self.robots_sitemaps: list[str] = []
         self.sitemap_guesses: list[str] = []
         # Canonical URLs already requested (w3lib), so no source asks twice for one page.
-        self.seen: set[str] = set()
+        self.seen: set[int] = set()  # discovery.canonical_key: 8 bytes, not the URL
         # Comment pages asked for or seen, as (post, page number).
         self.comment_pages: set[tuple[str, int | None]] = set()
         # Canonical URLs the post and page sitemaps list, by post type.
-        self.sitemap_entries: dict[str, set[str]] = {}
+        self.sitemap_entries: dict[str, set[int]] = {}  # url_key
         # Sources made of several requests (sitemaps, feeds): requests still out, used ones.
         self.pending: Counter[str] = Counter()
         self.used: set[str] = set()
+        # Post sitemaps a sitemap index listed, fetched one after the other (see parse_sitemap).
+        self.sitemap_backlog: deque[scrapy.Request] = deque()
         # With ARCHIVER_REDIS_URL: the crawl the workers share; Redis, not ``seen``, then
         # decides which worker requests a URL (see archiver.distributed).
         self.shared_crawl: SharedCrawl | None = None
@@ -129,7 +133,7 @@ class WordPressSpider(scrapy.Spider):
         # Known posts' pages rechecked per incremental crawl: (share of the known, minimum).
         self.revalidate = (0.005, 1)
         # Known posts by canonical link (a 404 there is a deletion); asked for at the end.
-        self.known_links: dict[str, int] = {}
+        self.known_links: dict[int, int] = {}  # url_key -> post id
         self.missing_asked = False
 
     @classmethod
@@ -162,7 +166,7 @@ class WordPressSpider(scrapy.Spider):
             )
             spider.site_state, spider.crawl_run = state, run
             spider.crawl_dir = run.crawl_dir
-            spider.known_links = {canonical(p.link): p.id for p in run.known_posts.values()}
+            spider.known_links = {url_key(p.link): p.id for p in run.known_posts.values()}
             spider.revalidate = (
                 settings.getfloat("ARCHIVER_REVALIDATE_SHARE", 0.005),
                 settings.getint("ARCHIVER_REVALIDATE_MIN", 1),
@@ -188,7 +192,7 @@ class WordPressSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         # Sitemaps list the home page too: it is fetched once, here.
-        self.seen.add(canonical(self.url))
+        self.seen.add(url_key(self.url))
         if not self._claim(canonical(self.url)):
             return  # another worker of the shared crawl fetches it
         self._inc("archiver/requests/home")
@@ -360,7 +364,7 @@ class WordPressSpider(scrapy.Spider):
         missing = [
             post
             for post in run.known_posts.values()
-            if post.id not in captured and canonical(post.link) not in self.seen
+            if post.id not in captured and url_key(post.link) not in self.seen
         ]
         self._note("known_posts_not_found", len(missing))
         requests = [
@@ -389,23 +393,44 @@ class WordPressSpider(scrapy.Spider):
             return
         if top:
             self._source_done("sitemap")
-        if kind == "urlset":
-            self._declare_from_sitemap(response.url, locations)
-        for location in locations:
-            if kind == "sitemapindex":
+        if kind == "sitemapindex":
+            for location in locations:
                 if is_post_sitemap(location):
-                    for request in self._request(
-                        location, "sitemap", self.parse_sitemap, self.on_sitemap_failure
-                    ):
-                        yield request
-            else:
-                # A sitemap lists up to 2,000 posts: they join the queue as it drains, so
-                # the crawl's memory does not grow with the blog.
-                await self._queue_room()
-                for request in self._request(
-                    location, "post", self.parse_post_page, self.on_post_page_failure
-                ):
-                    yield request
+                    self.sitemap_backlog.extend(
+                        # awaited: the next one is asked for from its callback or errback
+                        self._request(
+                            location,
+                            "sitemap",
+                            self.parse_sitemap,
+                            self.on_sitemap_failure,
+                            awaited=True,
+                        )
+                    )
+            for request in self._next_sitemaps():
+                yield request
+            return
+        self._declare_from_sitemap(response.url, locations)
+        for location in locations:
+            # A sitemap lists up to 2,000 posts: they join the queue as it drains, so
+            # the crawl's memory does not grow with the blog.
+            await self._queue_room()
+            for request in self._request(
+                location, "post", self.parse_post_page, self.on_post_page_failure
+            ):
+                yield request
+        del response, locations  # not held while the next sitemap is read
+        for request in self._next_sitemaps():
+            yield request
+
+    def _next_sitemaps(self) -> Iterator[scrapy.Request]:
+        """The next post sitemap of the index: one at a time, each once the posts of the
+        one before joined the queue, so that a blog's size does not decide how many
+        sitemaps (their bodies and entries) wait in memory. All at once in a shared
+        (Redis) crawl, where another worker may read the sitemap."""
+        while self.sitemap_backlog:
+            yield self.sitemap_backlog.popleft()
+            if self.shared_crawl is None:
+                return
 
     async def _queue_room(self) -> None:
         """Wait until Scrapy's scheduler holds fewer than ``QUEUE_LOW_WATER`` requests.
@@ -431,9 +456,9 @@ class WordPressSpider(scrapy.Spider):
         post_type = sitemap_post_type(url)
         if post_type not in {"post", "page"}:
             return
-        home = canonical(self.url)
+        home = url_key(self.url)
         entries = self.sitemap_entries.setdefault(post_type, set())
-        entries.update(key for key in map(canonical, locations) if key != home)
+        entries.update(key for key in map(url_key, locations) if key != home)
         pages = self.sitemap_entries.get("page", set())
         posts = self.sitemap_entries.get("post", set()) - pages
         self._note("declared_by", "sitemap")
@@ -459,6 +484,7 @@ class WordPressSpider(scrapy.Spider):
             return
         # A posts sitemap the index listed failed: its posts may only be found in the HTML.
         self._fail(url, f"unusable sitemap: {reason}", status)
+        yield from self._next_sitemaps()
         yield from self._html_fallback()
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
@@ -560,7 +586,7 @@ class WordPressSpider(scrapy.Spider):
         REST API listed it in this crawl: then its page failed)."""
         request = failure.request  # type: ignore[attr-defined]
         url = (request.meta.get("redirect_urls") or [request.url])[0]
-        known = self.known_links.get(canonical(url))
+        known = self.known_links.get(url_key(url))
         run = self.crawl_run
         if (
             known is not None
@@ -605,9 +631,10 @@ class WordPressSpider(scrapy.Spider):
             self._inc("archiver/requests/skipped_denied_or_out_of_scope")
             return
         key = canonical(url)
-        if key in self.seen:
+        seen_key = canonical_key(key)
+        if seen_key in self.seen:
             return
-        self.seen.add(key)
+        self.seen.add(seen_key)
         if not self._claim(key):
             return
         self._inc(f"archiver/requests/{kind}")

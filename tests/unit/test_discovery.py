@@ -6,6 +6,8 @@ from archiver.discovery import (
     api_listing_url,
     api_url,
     blog_scope,
+    canonical,
+    canonical_key,
     feed_entry_links,
     feed_links,
     find_api_root,
@@ -14,6 +16,7 @@ from archiver.discovery import (
     is_post_sitemap,
     page_links,
     robots_sitemaps,
+    url_key,
 )
 from archiver.extract.page import parse_html
 
@@ -169,3 +172,12 @@ def test_only_the_blogs_own_main_feeds_are_allowed():
     assert is_denied("https://example.com/blog/2024/01/01/post/feed/atom/", scope)
     assert is_denied("https://example.com/blog/?attachment_id=12", scope)
     assert not is_denied("https://example.com/blog/?feed=rss2", scope)
+
+
+def test_url_keys_recognise_a_url_in_another_form_and_tell_urls_apart():
+    url = "https://blog.example/2024/01/hello/?b=2&a=1#comment-5"
+    assert url_key(url) == url_key("https://blog.example/2024/01/hello/?a=1&b=2")
+    assert url_key(url) == canonical_key(canonical(url))
+    assert 0 <= url_key(url) < 2**64
+    keys = {url_key(f"https://blog.example/?p={n}") for n in range(10_000)}
+    assert len(keys) == 10_000

@@ -93,11 +93,11 @@ def test_listing_diff_finds_new_edited_deleted_posts_and_comments(state):
         ],  # 3 is gone
         [(10, 1), (13, 1)],  # 11 deleted, 13 new; the pingback 12 is never listed
     )
-    assert nxt.changes["new_posts"] == {4}
-    assert nxt.changes["edited_posts"] == {2}
-    assert nxt.changes["deleted_posts"] == {3}
-    assert nxt.changes["new_comments"] == {13}
-    assert nxt.changes["deleted_comments"] == {11}
+    assert set(nxt.changes["new_posts"]) == {4}
+    assert set(nxt.changes["edited_posts"]) == {2}
+    assert set(nxt.changes["deleted_posts"]) == {3}
+    assert set(nxt.changes["new_comments"]) == {13}
+    assert set(nxt.changes["deleted_comments"]) == {11}
     assert changed == {2, 4}
     assert threads == {1}  # its thread changed; post 2 is fetched anyway
     state.finish_crawl(nxt)
@@ -226,7 +226,7 @@ def test_a_complete_crawl_without_listings_infers_deleted_comments(state):
     run.changes["deleted_posts"].add(2)  # its page answered 404
     infer_deletions(run, crawl_complete=True)
     # 11 is missing from post 1's page; 20 went with post 2; a pingback is not inferred
-    assert run.changes["deleted_comments"] == {11, 20}
+    assert set(run.changes["deleted_comments"]) == {11, 20}
 
 
 def test_an_incomplete_thread_or_crawl_infers_no_missing_comment(state):
@@ -235,15 +235,15 @@ def test_an_incomplete_thread_or_crawl_infers_no_missing_comment(state):
     run.captured_comments = CommentOwners({10: (1, "comment")})
     run.declared_comments = {1: 3}  # the page declares 3 comments, 1 captured
     infer_deletions(run, crawl_complete=True)
-    assert run.changes["deleted_comments"] == set()
+    assert set(run.changes["deleted_comments"]) == set()
     run.declared_comments = {}
     run.threads_unreadable = {1}  # comments hidden behind a password
     infer_deletions(run, crawl_complete=True)
-    assert run.changes["deleted_comments"] == set()
+    assert set(run.changes["deleted_comments"]) == set()
     run.threads_unreadable = set()
     run.changes["deleted_posts"].add(2)
     infer_deletions(run, crawl_complete=False)  # a failure somewhere: only the 404's own
-    assert run.changes["deleted_comments"] == {20}
+    assert set(run.changes["deleted_comments"]) == {20}
 
 
 def test_listings_leave_deletions_to_apply_listing(state):
@@ -251,4 +251,4 @@ def test_listings_leave_deletions_to_apply_listing(state):
     run.listings_compared = True
     run.captured_posts = {1: _post(1)}
     infer_deletions(run, crawl_complete=True)
-    assert run.changes["deleted_comments"] == set()
+    assert set(run.changes["deleted_comments"]) == set()
