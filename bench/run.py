@@ -162,23 +162,67 @@ def version(cmd: list[str]) -> str:
 
 
 def timed(cmd: list[str], cwd: Path, log: Path, env: dict[str, str] | None = None) -> Measure:
-    """Run ``cmd`` to its end: wall time, and CPU and peak RSS of it and its children."""
+    """Run ``cmd`` to its end: wall time, CPU of it and its children, and the peak RSS
+    of its largest process.
+
+    The peak is each process's ``VmHWM`` (``/proc/<pid>/status``), read every 0.2 s for
+    the child and its descendants, not ``wait4``'s ``ru_maxrss``: Linux carries the
+    parent's high-water mark over ``exec``, so every child of this (large) process would
+    report at least this process's own peak."""
     start = time.perf_counter()
     with log.open("wb") as out:
         process = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
+        peaks: dict[int, int] = {}
+        while True:
+            for pid in [process.pid, *_descendants(process.pid)]:
+                peaks[pid] = max(peaks.get(pid, 0), _high_water_kb(pid))
+            done, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.2)
     wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     measure = Measure(
         tool="",
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
-        rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        rss_mb=max(peaks.values(), default=0) / 1024,
     )
     measure.ok = process.returncode == 0
     measure.note = f"exit {process.returncode}" if process.returncode else ""
     measure.load = os.getloadavg()[0]
     return measure
+
+
+def _high_water_kb(pid: int) -> int:
+    try:
+        with Path(f"/proc/{pid}/status").open(encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass  # gone between listing and reading
+    return 0
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                # "pid (comm) state ppid ...": comm may hold spaces and parentheses
+                stat = (entry / "stat").read_text("ascii", errors="replace")
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    found: list[int] = []
+    frontier = [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found += children
+        frontier += children
+    return found
 
 
 def fetch_run(
