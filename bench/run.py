@@ -8,8 +8,9 @@ Generates (or reuses) the static blog of bench/site.py, serves it with nginx on 
 ``--repeat`` times each: (1) a plain Scrapy link-following crawl (bench/plain_spider.py),
 (2) ``wget --mirror --warc-file``, (3) blog-archiver's full archive (``scrapy crawl
 wordpress``), (4) blog-archiver's rebuild from that WARC (``archiver extract``) and
-trafilatura with comments on the same HTML pages. Each run is a child process: CPU and peak
-RSS come from its ``os.wait4`` rusage, requests and bytes from nginx's access log. It prints
+trafilatura with comments on the same HTML pages. Each run is a child process: CPU comes
+from its ``os.wait4`` rusage, peak RSS from its processes' ``VmHWM`` (see ``timed``),
+requests and bytes from nginx's access log. It prints
 Markdown tables (medians over the repeats) with the issue's targets. A report, not a test:
 it exits 0 whatever the figures, 1 when a run failed.
 """
