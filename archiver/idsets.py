@@ -9,6 +9,7 @@ here it is a few bytes: ids in a Roaring bitmap (pyroaring), owners in typed arr
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections.abc import MutableSet
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
 
 _ID_LIMIT = 1 << 64  # BitMap64 and array("Q") hold 0 <= id < 2**64
+_RECENT_OWNERS = 64  # threads whose owner index CommentOwners keeps
 
 Owner = tuple[int | None, str]
 """(post id, comment type) of a comment."""
@@ -76,6 +78,11 @@ class CommentOwners:
     index into the few distinct owners (one per thread and type). A comment id is stored
     once: a second assignment of an id already held is ignored (the first record wins, as
     in :class:`archiver.pipelines.DeduplicatePipeline`; a comment does not change threads).
+
+    Owners are looked up among the recent ones only (a thread's comments arrive together,
+    from its page): an index of every owner would cost more a post than the owners
+    themselves. An owner seen again after that (a later comment page) is stored again,
+    which changes nothing but a few bytes.
     """
 
     __slots__ = ("_ids", "_order", "_others", "_owner_index", "_owner_of", "_owners")
@@ -99,6 +106,11 @@ class CommentOwners:
             return
         index = self._owner_index.get(owner)
         if index is None:
+            if len(self._owner_index) >= _RECENT_OWNERS:
+                self._owner_index.clear()
+            post, kind = owner
+            # One "comment" string for all owners, not one per unpickled record.
+            owner = (post, sys.intern(kind))
             index = self._owner_index[owner] = len(self._owners)
             self._owners.append(owner)
         self._order.append(comment_id)

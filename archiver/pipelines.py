@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Self
 
 from scrapy.exceptions import DropItem, NotConfigured
@@ -85,7 +86,9 @@ class ChangedRecordsPipeline:
             # A page without a modified time keeps the one the state knows.
             modified = item.modified or (known.modified if known else "")
             if any(source.source == "html" for source in item.provenance):
-                run.captured_posts[item.id] = KnownPost(item.id, item.type, item.url, modified)
+                # One "post" string for all, not one per record unpickled from a worker.
+                kind = sys.intern(item.type)
+                run.captured_posts[item.id] = KnownPost(item.id, kind, item.url, modified)
                 if item.comments_external or item.comments_gated:
                     run.threads_unreadable.add(item.id)
                 elif item.comment_count_declared is not None:

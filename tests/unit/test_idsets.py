@@ -46,6 +46,28 @@ def test_comment_owners_keep_the_first_owner_in_arrival_order(
     assert [cid for cid in compact if 0 <= cid < 2**64] == in_range
 
 
+def test_comment_owners_past_the_recent_owners_index() -> None:
+    # 300 threads, then comments of the first ones again (later comment pages): their
+    # owners are no longer in the recent index, and still come back right.
+    compact = CommentOwners()
+    plain: dict[int, tuple[int | None, str]] = {}
+    # Each record's type a string object of its own, as records unpickled from a worker.
+    assignments = [
+        (post * 10 + n, (post, "".join(["com", "ment"]))) for post in range(300) for n in range(3)
+    ]
+    assignments += [
+        (10_000 + post, (post, "pingback" if post % 2 else "comment")) for post in range(5)
+    ]
+    for comment_id, owner in assignments:
+        compact[comment_id] = owner
+        plain.setdefault(comment_id, owner)
+    assert dict(compact.items()) == plain
+    assert list(compact.values()) == list(plain.values())
+    # The type strings are shared, whatever objects the records brought.
+    kinds = {id(kind) for _, kind in compact.values() if kind == "comment"}
+    assert len(kinds) == 1
+
+
 def test_comment_owners_from_a_mapping() -> None:
     owners = CommentOwners({12: (1, "comment"), 10: (2, "pingback")})
     assert list(owners.items()) == [(12, (1, "comment")), (10, (2, "pingback"))]
