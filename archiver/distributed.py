@@ -27,6 +27,8 @@ import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scrapy.settings import SETTINGS_PRIORITIES
+
 from archiver.layout import safe_name, site_name
 
 if TYPE_CHECKING:
@@ -55,7 +57,9 @@ class DistributedCrawlAddon:
         if not url:
             return
         settings.set("SCHEDULER", "archiver.redis_frontier.SharedFrontierScheduler", "addon")
-        settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", "addon")
+        # Above archiver.settings' own filter (a project setting): the frontier's is Redis's.
+        above = max(SETTINGS_PRIORITIES["addon"], settings.getpriority("DUPEFILTER_CLASS") or 0)
+        settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", above)
         settings.set("REDIS_URL", url, "addon")
         # The last worker removes the crawl's keys (after the merge); closing one worker
         # must not flush the frontier the others still use.

@@ -60,6 +60,8 @@ DOWNLOAD_TIMEOUT = 60
 ARCHIVER_HONOUR_RETRY_AFTER = True  # 429/503 with Retry-After slow the whole blog down
 ARCHIVER_RETRY_AFTER_MAX = 300.0  # seconds; a longer Retry-After is capped (and reported)
 
+# Scrapy's duplicate filter with 8 bytes a request kept, not 90 (archiver.dupefilter).
+DUPEFILTER_CLASS = "archiver.dupefilter.CompactDupeFilter"
 # Scrapy starts this many asyncio tasks for every callback's output (default 100), whatever
 # its size; our pipelines are synchronous, so more buy nothing but the tasks' cost.
 CONCURRENT_ITEMS = 16

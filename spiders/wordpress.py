@@ -59,6 +59,7 @@ from archiver.extract.comments import comment_page_key
 from archiver.extract.page import parse_html
 from archiver.extract.posts import int_or_none, merge_posts, post_from_api
 from archiver.extract.records import PageRecords, describe, read_comment_page, read_post_page
+from archiver.idsets import KeySet
 from archiver.items import Post, Provenance
 from archiver.layout import new_crawl_dir
 from archiver.offload import ExtractionPool, default_workers
@@ -110,11 +111,11 @@ class WordPressSpider(scrapy.Spider):
         self.robots_sitemaps: list[str] = []
         self.sitemap_guesses: list[str] = []
         # Canonical URLs already requested (w3lib), so no source asks twice for one page.
-        self.seen: set[int] = set()  # discovery.canonical_key: 8 bytes, not the URL
+        self.seen = KeySet()  # discovery.canonical_key: 8 bytes, not the URL
         # Comment pages asked for or seen, as (post, page number).
         self.comment_pages: set[tuple[str, int | None]] = set()
         # Canonical URLs the post and page sitemaps list, by post type.
-        self.sitemap_entries: dict[str, set[int]] = {}  # url_key
+        self.sitemap_entries: dict[str, KeySet] = {}  # url_key
         # Sources made of several requests (sitemaps, feeds): requests still out, used ones.
         self.pending: Counter[str] = Counter()
         self.used: set[str] = set()
@@ -457,12 +458,14 @@ class WordPressSpider(scrapy.Spider):
         if post_type not in {"post", "page"}:
             return
         home = url_key(self.url)
-        entries = self.sitemap_entries.setdefault(post_type, set())
+        entries = self.sitemap_entries.setdefault(post_type, KeySet())
         entries.update(key for key in map(url_key, locations) if key != home)
-        pages = self.sitemap_entries.get("page", set())
-        posts = self.sitemap_entries.get("post", set()) - pages
+        pages = self.sitemap_entries.get("page", KeySet())
+        posts = self.sitemap_entries.get("post", KeySet())
+        # Counted, not subtracted: no set of every post is made for each sitemap.
+        posts_not_pages = len(posts) - sum(1 for key in pages if key in posts)
         self._note("declared_by", "sitemap")
-        self._note("declared_posts", len(posts))
+        self._note("declared_posts", posts_not_pages)
         self._note("declared_pages", len(pages))
 
     def on_sitemap_failure(self, failure: Failure) -> Iterator[Any]:

@@ -24,6 +24,7 @@ def test_the_addon_is_listed_in_the_project_settings():
 def test_without_a_redis_url_nothing_changes():
     settings = settings_with()
     assert settings["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
+    assert settings["DUPEFILTER_CLASS"] == "archiver.dupefilter.CompactDupeFilter"
     assert "archiver.redis_frontier.SharedCrawlExtension" not in settings["EXTENSIONS"]
     assert settings["ARCHIVER_WARC_PREFIX"] == "blog-archiver"
 

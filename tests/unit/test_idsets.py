@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archiver.idsets import CommentOwners, IdSet
+from archiver import idsets
+from archiver.idsets import CommentOwners, IdSet, KeySet
 
 if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet
@@ -91,3 +93,46 @@ def test_id_set_operations_match_set_operations(
     assert expected == compact
     assert set(compact - set(second)) == plain - set(second)
     assert set(compact | set(gone)) == plain | set(gone)
+
+
+# 64-bit hashes, from a narrow range too (so that probes hit added keys).
+keys = st.one_of(st.integers(0, 2**64 - 1), st.integers(0, 300))
+
+
+@given(st.lists(keys, max_size=400), st.lists(keys), st.lists(keys))
+def test_key_set_is_a_set(added: list[int], gone: list[int], probed: list[int]) -> None:
+    compact, plain = KeySet(added), set(added)
+    for key in gone:
+        compact.discard(key)
+        plain.discard(key)
+    assert len(compact) == len(plain)
+    assert sorted(compact) == sorted(plain)
+    assert [key in compact for key in probed] == [key in plain for key in probed]
+    expected: AbstractSet[int] = plain
+    assert compact == expected
+
+
+def test_key_set_merges_its_recent_keys_and_keeps_finding_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(idsets, "_MERGE_MIN", 8)  # many merges, of every size
+    compact = KeySet()
+    added = [(n * 0x9E3779B97F4A7C15) % 2**64 for n in range(1, 5000)]
+    for n, key in enumerate(added):
+        compact.add(key)
+        compact.add(added[n // 2])  # a key already held, merged or not
+    assert len(compact) == len(added)
+    assert all(key in compact for key in added)
+    assert 0 not in compact
+    assert sorted(compact) == sorted(added)
+    # Most of them merged into the array: the recent set is at most an eighth of it.
+    assert len(compact._recent) <= len(compact._sorted) // 8 + 1
+
+
+def test_key_set_refuses_what_is_not_a_64_bit_key() -> None:
+    with pytest.raises(ValueError, match=r"0\.\.2"):
+        KeySet([2**64])
+    with pytest.raises(ValueError, match=r"0\.\.2"):
+        KeySet([-1])
+    not_a_key: object = "a URL"
+    assert not_a_key not in KeySet([1])
