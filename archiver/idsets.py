@@ -1,11 +1,16 @@
-"""Compact sets of record ids and URL keys, for what a crawl keeps until it ends.
+"""Compact sets and maps of record ids and URL keys, for what a crawl keeps until it ends.
 
 A blog has about ten times more comments than posts, and a crawl keeps two facts about
 each comment it archived until it ends: that its id was seen (duplicates are dropped) and
 which thread it belongs to (for the state, see :mod:`archiver.state`). In Python sets and
 dicts that is about 150 bytes a comment, the largest part of a crawl's memory growth;
 here it is a few bytes: ids in a Roaring bitmap (pyroaring), owners in typed arrays.
-URLs and requests seen are kept as 64-bit hashes, in sorted arrays (:class:`KeySet`).
+URLs and requests seen are kept as 64-bit hashes, in sorted arrays (:class:`KeySet`),
+and counts per post in sorted arrays too (:class:`KeyMap`).
+
+Beyond the bytes, typed arrays keep no small object alive: a few long-lived objects per
+record (an int, a tuple, a string) scattered among the crawl's short-lived ones hold
+whole pages of the allocator, which is how a crawl's memory grows faster than its data.
 """
 
 from __future__ import annotations
@@ -23,8 +28,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
 
 _ID_LIMIT = 1 << 64  # BitMap64 and array("Q") hold 0 <= id < 2**64
+_NO_POST = _ID_LIMIT - 1  # CommentOwners: the owner's post id is None
 _RECENT_OWNERS = 64  # threads whose owner index CommentOwners keeps
-_MERGE_MIN = 1024  # KeySet: fewest recent keys merged into the sorted array at once
+_MERGE_MIN = 1024  # KeySet, KeyMap: fewest recent keys merged into the sorted array at once
 
 Owner = tuple[int | None, str]
 """(post id, comment type) of a comment."""
@@ -79,9 +85,10 @@ class CommentOwners:
     """Comment id -> (post id, type) of every comment a crawl captured, in arrival order.
 
     About 12 bytes a comment: the id in an :class:`IdSet` and an array, the owner as an
-    index into the few distinct owners (one per thread and type). A comment id is stored
-    once: a second assignment of an id already held is ignored (the first record wins, as
-    in :class:`archiver.pipelines.DeduplicatePipeline`; a comment does not change threads).
+    index into the few distinct owners (one per thread and type), themselves in arrays (a
+    post id and the number of an interned type). A comment id is stored once: a second
+    assignment of an id already held is ignored (the first record wins, as in
+    :class:`archiver.pipelines.DeduplicatePipeline`; a comment does not change threads).
 
     Owners are looked up among the recent ones only (a thread's comments arrive together,
     from its page): an index of every owner would cost more a post than the owners
@@ -89,15 +96,30 @@ class CommentOwners:
     which changes nothing but a few bytes.
     """
 
-    __slots__ = ("_ids", "_order", "_others", "_owner_index", "_owner_of", "_owners")
+    __slots__ = (
+        "_ids",
+        "_kind_codes",
+        "_kinds",
+        "_order",
+        "_others",
+        "_owner_index",
+        "_owner_kinds",
+        "_owner_of",
+        "_owner_posts",
+    )
 
     def __init__(self, comments: Mapping[int, Owner] | None = None) -> None:
         self._ids = IdSet()
         self._order = array("Q")
         self._owner_of = array("I")
-        self._owners: list[Owner] = []
+        # Owner n is (post _owner_posts[n] or None for _NO_POST, type _kinds[_owner_kinds[n]]).
+        self._owner_posts = array("Q")
+        self._owner_kinds = array("B")
+        self._kinds: list[str] = []
+        self._kind_codes: dict[str, int] = {}
         self._owner_index: dict[Owner, int] = {}
-        self._others: dict[int, Owner] = {}  # ids outside 0..2**64-1
+        # Comments whose id or owner the arrays cannot hold (ids outside 0..2**64-2).
+        self._others: dict[int, Owner] = {}
         for comment_id, owner in (comments or {}).items():
             self[comment_id] = owner
 
@@ -105,20 +127,35 @@ class CommentOwners:
         if comment_id in self._ids:
             return
         self._ids.add(comment_id)
-        if not 0 <= comment_id < _ID_LIMIT:
-            self._others[comment_id] = owner
-            return
         index = self._owner_index.get(owner)
         if index is None:
-            if len(self._owner_index) >= _RECENT_OWNERS:
-                self._owner_index.clear()
-            post, kind = owner
-            # One "comment" string for all owners, not one per unpickled record.
-            owner = (post, sys.intern(kind))
-            index = self._owner_index[owner] = len(self._owners)
-            self._owners.append(owner)
+            index = self._new_owner(owner)
+        if index is None or not 0 <= comment_id < _ID_LIMIT:
+            self._others[comment_id] = owner
+            return
         self._order.append(comment_id)
         self._owner_of.append(index)
+
+    def _new_owner(self, owner: Owner) -> int | None:
+        post, kind = owner
+        code = self._kind_codes.get(kind)
+        if code is None and len(self._kinds) < 256:
+            # One "comment" string for all owners, not one per unpickled record.
+            code = self._kind_codes[kind] = len(self._kinds)
+            self._kinds.append(sys.intern(kind))
+        stored = _NO_POST if post is None else post
+        if code is None or not 0 <= stored <= _NO_POST or (stored == _NO_POST) != (post is None):
+            return None
+        if len(self._owner_index) >= _RECENT_OWNERS:
+            self._owner_index.clear()
+        index = self._owner_index[owner] = len(self._owner_posts)
+        self._owner_posts.append(stored)
+        self._owner_kinds.append(code)
+        return index
+
+    def _owner(self, index: int) -> Owner:
+        post = self._owner_posts[index]
+        return (None if post == _NO_POST else post, self._kinds[self._owner_kinds[index]])
 
     def __contains__(self, comment_id: object) -> bool:
         return comment_id in self._ids
@@ -128,19 +165,19 @@ class CommentOwners:
 
     def __iter__(self) -> Iterator[int]:
         yield from self._order
-        yield from self._others
+        yield from list(self._others)
 
     def items(self) -> Iterator[tuple[int, Owner]]:
-        owners = self._owners
+        owner = self._owner
         for comment_id, index in zip(self._order, self._owner_of, strict=True):
-            yield comment_id, owners[index]
-        yield from self._others.items()
+            yield comment_id, owner(index)
+        yield from list(self._others.items())
 
     def values(self) -> Iterator[Owner]:
-        owners = self._owners
+        owner = self._owner
         for index in self._owner_of:
-            yield owners[index]
-        yield from self._others.values()
+            yield owner(index)
+        yield from list(self._others.values())
 
 
 class KeySet(MutableSet[int]):
@@ -205,3 +242,108 @@ class KeySet(MutableSet[int]):
 
     def __repr__(self) -> str:
         return f"KeySet({sorted(self)!r})"
+
+
+class KeyMap:
+    """A map of keys in 0..2**64-1 (post ids) to ints (counts, row numbers) in about 20
+    bytes an entry, where a dict of ints takes about 100.
+
+    As in :class:`KeySet`: keys in a sorted ``array("Q")`` searched by bisection, their
+    values in a parallel ``array("q")``, and the keys added since the last merge in a
+    small dict, merged once it is an eighth of the arrays. Iteration is in key order. Any
+    other int key (a negative id) is held in a plain dict, iterated last.
+    """
+
+    __slots__ = ("_keys", "_others", "_recent", "_values")
+
+    def __init__(self, items: Mapping[int, int] | None = None) -> None:
+        self._keys = array("Q")
+        self._values = array("q")
+        self._recent: dict[int, int] = {}
+        self._others: dict[int, int] = {}
+        for key, value in (items or {}).items():
+            self[key] = value
+
+    def __setitem__(self, key: int, value: int) -> None:
+        index = self._index(key)
+        if index is not None:
+            self._values[index] = value
+            return
+        if not 0 <= key < _ID_LIMIT:
+            self._others[key] = value
+            return
+        self._recent[key] = value
+        if len(self._recent) >= max(_MERGE_MIN, len(self._keys) >> 3):
+            self._merge()
+
+    def add(self, key: int, amount: int = 1) -> None:
+        """Add ``amount`` to the value of ``key`` (0 if absent): a counter."""
+        index = self._index(key)
+        if index is not None:
+            self._values[index] += amount
+        else:
+            self[key] = self._recent.get(key, self._others.get(key, 0)) + amount
+
+    def get(self, key: int, default: int | None = None) -> int | None:
+        index = self._index(key)
+        if index is not None:
+            return self._values[index]
+        if key in self._recent:
+            return self._recent[key]
+        return self._others.get(key, default)
+
+    def __getitem__(self, key: int) -> int:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._recent or self._index(key) is not None or key in self._others
+
+    def _index(self, key: object) -> int | None:
+        if not isinstance(key, int) or not 0 <= key < _ID_LIMIT:
+            return None
+        index = bisect_left(self._keys, key)
+        if index < len(self._keys) and self._keys[index] == key:
+            return index
+        return None
+
+    def _merge(self) -> None:
+        keys, values = array("Q"), array("q")
+        recent = sorted(self._recent.items())
+        # heapq.merge: no list of every entry on the way (the point of the class).
+        for key, value in heapq.merge(zip(self._keys, self._values, strict=True), recent):
+            keys.append(key)
+            values.append(value)
+        self._keys, self._values, self._recent = keys, values, {}
+
+    def __len__(self) -> int:
+        return len(self._keys) + len(self._recent) + len(self._others)
+
+    def items(self) -> Iterator[tuple[int, int]]:
+        """Entries in key order (keys outside 0..2**64-1 last)."""
+        recent = sorted(self._recent.items())
+        yield from heapq.merge(zip(self._keys, self._values, strict=True), recent)
+        yield from list(self._others.items())
+
+    def __iter__(self) -> Iterator[int]:
+        for key, _ in self.items():
+            yield key
+
+    def keys(self) -> Iterator[int]:
+        return iter(self)
+
+    def values(self) -> Iterator[int]:
+        for _, value in self.items():
+            yield value
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, KeyMap):
+            other = dict(other.items())
+        return isinstance(other, dict) and dict(self.items()) == other
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as dict
+
+    def __repr__(self) -> str:
+        return f"KeyMap({dict(self.items())!r})"

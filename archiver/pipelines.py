@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Self
 
 from scrapy.exceptions import DropItem, NotConfigured
 
 from archiver.idsets import IdSet
 from archiver.items import Comment, Post
-from archiver.state import KnownPost, crawl_state
+from archiver.posttable import KnownPost
+from archiver.state import crawl_state
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -86,9 +86,7 @@ class ChangedRecordsPipeline:
             # A page without a modified time keeps the one the state knows.
             modified = item.modified or (known.modified if known else "")
             if any(source.source == "html" for source in item.provenance):
-                # One "post" string for all, not one per record unpickled from a worker.
-                kind = sys.intern(item.type)
-                run.captured_posts[item.id] = KnownPost(item.id, kind, item.url, modified)
+                run.captured_posts[item.id] = KnownPost(item.id, item.type, item.url, modified)
                 if item.comments_external or item.comments_gated:
                     run.threads_unreadable.add(item.id)
                 elif item.comment_count_declared is not None:

@@ -29,8 +29,9 @@ from datetime import UTC, datetime
 from pathlib import Path  # noqa: TC003 - dataclass fields are resolved at runtime
 from typing import TYPE_CHECKING, Any
 
-from archiver.idsets import CommentOwners, IdSet
+from archiver.idsets import CommentOwners, IdSet, KeyMap
 from archiver.layout import site_name
+from archiver.posttable import KnownPost, PostTable
 from archiver.sitelock import CrawlLock
 
 if TYPE_CHECKING:
@@ -160,14 +161,6 @@ class Capture:
     origin_offset: int
 
 
-@dataclass(frozen=True, slots=True)
-class KnownPost:
-    id: int
-    type: str
-    link: str
-    modified: str
-
-
 @dataclass(slots=True)
 class CrawlRun:
     """One crawl of the site, as this process runs it (possibly resuming it)."""
@@ -176,13 +169,15 @@ class CrawlRun:
     crawl_dir: Path
     kind: str
     resumed: bool
-    #: What finished crawls captured, as this crawl started: post id -> post, comment ids.
-    known_posts: dict[int, KnownPost] = field(default_factory=dict)
-    known_comments: dict[int, tuple[int | None, str]] = field(default_factory=dict)
+    #: What finished crawls captured, as this crawl started: post id -> post, comment id
+    #: -> (post id, type). Compact (:mod:`archiver.posttable`, :mod:`archiver.idsets`):
+    #: an incremental crawl holds every post and comment the blog had.
+    known_posts: PostTable = field(default_factory=PostTable)
+    known_comments: CommentOwners = field(default_factory=CommentOwners)
     #: Filled during the crawl: ids per change kind, and what was captured.
     #: (IdSets: a first crawl's new comments are all of the blog's, kept in a few bytes each.)
     changes: dict[str, IdSet] = field(default_factory=lambda: {k: IdSet() for k in CHANGE_KINDS})
-    captured_posts: dict[int, KnownPost] = field(default_factory=dict)
+    captured_posts: PostTable = field(default_factory=PostTable)
     #: Compact (a few bytes a comment, :mod:`archiver.idsets`): a blog has ten times more
     #: comments than posts, and a crawl keeps this for all it archived.
     captured_comments: CommentOwners = field(default_factory=CommentOwners)
@@ -190,8 +185,8 @@ class CrawlRun:
     listings_compared: bool = False
     #: Posts whose page showed a thread that cannot be compared (comments elsewhere or
     #: hidden), and comments each captured post's page declares.
-    threads_unreadable: set[int] = field(default_factory=set)
-    declared_comments: dict[int, int] = field(default_factory=dict)
+    threads_unreadable: IdSet = field(default_factory=IdSet)
+    declared_comments: KeyMap = field(default_factory=KeyMap)
 
     @property
     def incremental(self) -> bool:
@@ -260,18 +255,17 @@ class SiteState:
                 (_now(), self._relative(directory), kind),
             )
             run = CrawlRun(int(cursor.lastrowid or 0), directory, kind, resumed=False)
-        run.known_posts = {
-            row[0]: KnownPost(*row)
+        run.known_posts = PostTable(
+            KnownPost(*row)
             for row in self.db.execute(
                 "SELECT id, type, link, modified FROM posts WHERE deleted_in IS NULL"
             )
-        }
-        run.known_comments = {
-            row[0]: (row[1], row[2])
-            for row in self.db.execute(
-                "SELECT id, post_id, type FROM comments WHERE deleted_in IS NULL"
-            )
-        }
+        )
+        known_comments = run.known_comments = CommentOwners()
+        for cid, post, kind in self.db.execute(
+            "SELECT id, post_id, type FROM comments WHERE deleted_in IS NULL"
+        ):
+            known_comments[cid] = (post, kind)
         return run
 
     def finish_crawl(self, run: CrawlRun) -> None:
@@ -525,16 +519,17 @@ def apply_listing(
             changes["new_posts"].add(post.id)
         elif known.modified != post.modified:
             changes["edited_posts"].add(post.id)
-    changes["deleted_posts"] |= set(run.known_posts) - set(listed_posts)
-    changes["new_comments"] |= set(listed_comments) - set(run.known_comments)
+    changes["deleted_posts"] |= {pid for pid in run.known_posts if pid not in listed_posts}
+    changes["new_comments"] |= {cid for cid in listed_comments if cid not in run.known_comments}
     changes["deleted_comments"] |= {
         cid
         for cid, (_, kind) in run.known_comments.items()
         if kind == "comment" and cid not in listed_comments
     }
     changed = set(changes["new_posts"]) | set(changes["edited_posts"])
+    deleted_comments = changes["deleted_comments"]
     thread_posts = {listed_comments[cid] for cid in changes["new_comments"]} | {
-        run.known_comments[cid][0] for cid in changes["deleted_comments"]
+        post for cid, (post, _) in run.known_comments.items() if cid in deleted_comments
     }
     threads = {pid for pid in thread_posts if pid in listed_posts and pid not in changed}
     run.listings_compared = True

@@ -25,9 +25,11 @@ from scrapy import signals as scrapy_signals
 
 from archiver import __version__
 from archiver import signals as archiver_signals
+from archiver.idsets import IdSet, KeyMap
 from archiver.items import Comment, Post
 from archiver.layout import COMMENTS_FILE, POSTS_FILE, SUMMARY_FILE
 from archiver.pipelines import UnchangedRecord
+from archiver.posttable import TextMap
 from archiver.state import CHANGE_KINDS, crawl_state
 
 if TYPE_CHECKING:
@@ -62,14 +64,15 @@ class CrawlSummaryExtension:
         self.failures: list[dict[str, Any]] = []
         self.discovery: dict[str, Any] = {}
         self.records: Counter[str] = Counter()
-        # Per post: comments the page declares, comments captured (ids only: memory stays small).
-        self.declared_comments: dict[int, int] = {}
-        self.captured_comments: Counter[int] = Counter()
-        self.post_urls: dict[int, str] = {}
+        # Per post: URL, comments the page declares, comments captured. In typed arrays
+        # (archiver.idsets, archiver.posttable): a crawl keeps them until it ends.
+        self.declared_comments = KeyMap()
+        self.captured_comments = KeyMap()
+        self.post_urls = TextMap()
         # Threads that cannot be counted on the page: never reported as "0 comments".
         self.comments_external: dict[int, str] = {}
         self.comments_gated: dict[int, str] = {}
-        self.comments_closed: set[int] = set()
+        self.comments_closed = IdSet()
         # Crawls that keep state: the state and this crawl; records seen unchanged.
         self.state: tuple[SiteState, CrawlRun] | None = None
         self.unchanged: Counter[str] = Counter()
@@ -121,18 +124,19 @@ class CrawlSummaryExtension:
             records[f"{item.type}s"] += 1
             if item.id is not None:
                 self.post_urls[item.id] = item.url
+                # Interned: a blog's threads share one system or gate, not a string each.
                 if item.comments_external:
-                    self.comments_external[item.id] = item.comments_external
+                    self.comments_external[item.id] = sys.intern(item.comments_external)
                 elif item.comment_count_declared is not None:
                     self.declared_comments[item.id] = item.comment_count_declared
                 if item.comments_gated:
-                    self.comments_gated[item.id] = item.comments_gated
+                    self.comments_gated[item.id] = sys.intern(item.comments_gated)
                 if item.comment_status == "closed":
                     self.comments_closed.add(item.id)
         elif isinstance(item, Comment):
             records["comments"] += 1
             if item.post_id is not None:
-                self.captured_comments[item.post_id] += 1
+                self.captured_comments.add(item.post_id)
 
     def response_received(self, response: Response) -> None:
         # Accepted despite a short body (DOWNLOAD_FAIL_ON_DATALOSS=False): archived as
@@ -294,7 +298,7 @@ class CrawlSummaryExtension:
                 "declared": declared,
                 "captured": self.captured_comments.get(post_id, 0),
             }
-            for post_id, declared in sorted(self.declared_comments.items())
+            for post_id, declared in self.declared_comments.items()  # in id order
             if declared != self.captured_comments.get(post_id, 0)
         ]
         return {
@@ -320,8 +324,10 @@ class CrawlSummaryExtension:
                 "external": len(self.comments_external),
                 "gated": len(self.comments_gated),
                 "closed": len(self.comments_closed),
-                "not_declared": len(
-                    set(self.post_urls) - set(self.declared_comments) - set(self.comments_external)
+                "not_declared": sum(
+                    1
+                    for pid in self.post_urls
+                    if pid not in self.declared_comments and pid not in self.comments_external
                 ),
             },
             "comments_external": [

@@ -59,12 +59,12 @@ from archiver.extract.comments import comment_page_key
 from archiver.extract.page import parse_html
 from archiver.extract.posts import int_or_none, merge_posts, post_from_api
 from archiver.extract.records import PageRecords, describe, read_comment_page, read_post_page
-from archiver.idsets import KeySet
+from archiver.idsets import KeyMap, KeySet
 from archiver.items import Post, Provenance
 from archiver.layout import new_crawl_dir
 from archiver.offload import ExtractionPool, default_workers
+from archiver.posttable import KnownPost
 from archiver.state import (
-    KnownPost,
     SiteState,
     apply_listing,
     pick_revalidations,
@@ -112,8 +112,8 @@ class WordPressSpider(scrapy.Spider):
         self.sitemap_guesses: list[str] = []
         # Canonical URLs already requested (w3lib), so no source asks twice for one page.
         self.seen = KeySet()  # discovery.canonical_key: 8 bytes, not the URL
-        # Comment pages asked for or seen, as (post, page number).
-        self.comment_pages: set[tuple[str, int | None]] = set()
+        # Comment pages asked for or seen: keys of (thread, page number), as for `seen`.
+        self.comment_pages = KeySet()
         # Canonical URLs the post and page sitemaps list, by post type.
         self.sitemap_entries: dict[str, KeySet] = {}  # url_key
         # Sources made of several requests (sitemaps, feeds): requests still out, used ones.
@@ -134,7 +134,7 @@ class WordPressSpider(scrapy.Spider):
         # Known posts' pages rechecked per incremental crawl: (share of the known, minimum).
         self.revalidate = (0.005, 1)
         # Known posts by canonical link (a 404 there is a deletion); asked for at the end.
-        self.known_links: dict[int, int] = {}  # url_key -> post id
+        self.known_links = KeyMap()  # url_key -> post id
         self.missing_asked = False
 
     @classmethod
@@ -167,7 +167,8 @@ class WordPressSpider(scrapy.Spider):
             )
             spider.site_state, spider.crawl_run = state, run
             spider.crawl_dir = run.crawl_dir
-            spider.known_links = {url_key(p.link): p.id for p in run.known_posts.values()}
+            for post in run.known_posts.values():
+                spider.known_links[url_key(post.link)] = post.id
             spider.revalidate = (
                 settings.getfloat("ARCHIVER_REVALIDATE_SHARE", 0.005),
                 settings.getint("ARCHIVER_REVALIDATE_MIN", 1),
@@ -573,9 +574,10 @@ class WordPressSpider(scrapy.Spider):
         # The post's URL shows one comment page (the newest or the oldest) that pagination
         # links again as /comment-page-N/: pages are told apart by number, not by URL.
         if records.shown_comment_page is not None:
-            self.comment_pages.add((comment_page_key(response.url)[0], records.shown_comment_page))
+            thread = comment_page_key(response.url)[0]
+            self.comment_pages.add(_thread_page_key(thread, records.shown_comment_page))
         for url in records.comment_pages:
-            key = comment_page_key(url)
+            key = _thread_page_key(*comment_page_key(url))
             if key in self.comment_pages:
                 continue
             self.comment_pages.add(key)
@@ -790,6 +792,11 @@ def normalize_start_url(url: str) -> str:
     if not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
         path += "/"
     return parts._replace(path=path, fragment="").geturl()
+
+
+def _thread_page_key(thread: str, page: int | None) -> int:
+    """A comment page's key: its thread's canonical URL (no space in it) and its number."""
+    return canonical_key(f"{thread} {page}")
 
 
 def provenance(response: Response, source: str) -> Provenance:

@@ -1,4 +1,5 @@
-"""The compact id sets behave as the set and dict they replace (first assignment wins)."""
+"""The compact id sets and maps behave as the set and dict they replace (first assignment
+wins in CommentOwners)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from archiver import idsets
-from archiver.idsets import CommentOwners, IdSet, KeySet
+from archiver.idsets import CommentOwners, IdSet, KeyMap, KeySet
 
 if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet
 
 # Blog ids, and ints a bitmap cannot hold (negative, 2**64 and above).
 ids = st.one_of(st.integers(0, 5000), st.integers(-(2**70), 2**70))
+# Owners: post ids the arrays hold, and some they cannot (kept aside, still right).
 owners = st.tuples(
-    st.one_of(st.none(), st.integers(0, 50)), st.sampled_from(["comment", "pingback"])
+    st.one_of(st.none(), st.integers(0, 50), st.sampled_from([-1, 2**64 - 1, 2**64])),
+    st.sampled_from(["comment", "pingback"]),
 )
 
 
@@ -43,9 +46,13 @@ def test_comment_owners_keep_the_first_owner_in_arrival_order(
     assert sorted(compact) == sorted(plain)
     assert sorted(compact.values(), key=repr) == sorted(plain.values(), key=repr)
     assert [p in compact for p in probed] == [p in plain for p in probed]
-    # Ids a bitmap holds come back in the order they arrived.
-    in_range = [cid for cid in plain if 0 <= cid < 2**64]
-    assert [cid for cid in compact if 0 <= cid < 2**64] == in_range
+
+    # Ids and owners the arrays hold come back in the order they arrived.
+    def held(cid: int) -> bool:
+        post = plain[cid][0]
+        return 0 <= cid < 2**64 and (post is None or 0 <= post < 2**64 - 1)
+
+    assert [cid for cid in compact if held(cid)] == [cid for cid in plain if held(cid)]
 
 
 def test_comment_owners_past_the_recent_owners_index() -> None:
@@ -68,6 +75,14 @@ def test_comment_owners_past_the_recent_owners_index() -> None:
     # The type strings are shared, whatever objects the records brought.
     kinds = {id(kind) for _, kind in compact.values() if kind == "comment"}
     assert len(kinds) == 1
+
+
+def test_comment_owners_with_more_types_than_the_arrays_number() -> None:
+    # 300 comment types (a plugin's own): past 256 they are kept aside, still right.
+    plain = {n: (n % 7, f"type-{n}") for n in range(300)}
+    compact = CommentOwners(plain)
+    assert dict(compact.items()) == plain
+    assert len(compact) == 300
 
 
 def test_comment_owners_from_a_mapping() -> None:
@@ -136,3 +151,48 @@ def test_key_set_refuses_what_is_not_a_64_bit_key() -> None:
         KeySet([-1])
     not_a_key: object = "a URL"
     assert not_a_key not in KeySet([1])
+
+
+# Post ids and counts; keys from a narrow range too (so that probes and updates hit).
+map_keys = st.one_of(st.integers(0, 300), st.integers(0, 2**64 - 1), st.integers(-(2**70), -1))
+operations = st.lists(
+    st.tuples(st.sampled_from(["set", "add"]), map_keys, st.integers(-(2**40), 2**40)),
+    max_size=400,
+)
+
+
+@given(operations, st.lists(map_keys))
+def test_key_map_is_a_dict_of_ints(done: list[tuple[str, int, int]], probed: list[int]) -> None:
+    compact, plain = KeyMap(), {}
+    for operation, key, value in done:
+        if operation == "set":
+            compact[key] = plain[key] = value
+        else:
+            compact.add(key, value)
+            plain[key] = plain.get(key, 0) + value
+    assert compact == plain
+    assert len(compact) == len(plain)
+    assert [compact.get(key) for key in probed] == [plain.get(key) for key in probed]
+    assert [key in compact for key in probed] == [key in plain for key in probed]
+    # Key order, keys outside 0..2**64-1 after the others.
+    held = sorted(key for key in plain if key >= 0)
+    assert list(compact)[: len(held)] == held
+    assert sorted(compact.values()) == sorted(plain.values())
+
+
+def test_key_map_merges_and_keeps_every_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(idsets, "_MERGE_MIN", 8)  # many merges, of every size
+    compact = KeyMap()
+    keys = [(n * 0x9E3779B97F4A7C15) % 2**64 for n in range(1, 3000)]
+    for n, key in enumerate(keys):
+        compact[key] = n
+        compact.add(keys[n // 2], 1000)  # merged or recent, counted once each time
+    expected = dict.fromkeys(keys, 0)
+    for n, key in enumerate(keys):
+        expected[key] += n
+        expected[keys[n // 2]] += 1000
+    assert dict(compact.items()) == expected
+    assert len(compact._recent) <= len(compact._keys) // 8 + 1
+    with pytest.raises(KeyError):
+        compact[1]
+    assert compact.get(1, -1) == -1

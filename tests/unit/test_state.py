@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from archiver.idsets import CommentOwners
+from archiver.idsets import CommentOwners, IdSet, KeyMap
+from archiver.posttable import KnownPost, PostTable
 from archiver.state import (
     MIGRATIONS,
-    KnownPost,
     SiteState,
     apply_listing,
     infer_deletions,
@@ -72,11 +72,13 @@ def test_first_crawl_is_full_then_incremental_and_an_unfinished_one_is_resumed(s
 
 def test_listing_diff_finds_new_edited_deleted_posts_and_comments(state):
     run = _begin(state, "c1")
-    run.captured_posts = {
-        1: KnownPost(1, "post", "/a/", "2024-01-01T00:00:00+00:00"),
-        2: KnownPost(2, "post", "/b/", "2024-01-01T00:00:00+00:00"),
-        3: KnownPost(3, "page", "/c/", "2024-01-01T00:00:00+00:00"),
-    }
+    run.captured_posts = PostTable(
+        {
+            1: KnownPost(1, "post", "/a/", "2024-01-01T00:00:00+00:00"),
+            2: KnownPost(2, "post", "/b/", "2024-01-01T00:00:00+00:00"),
+            3: KnownPost(3, "page", "/c/", "2024-01-01T00:00:00+00:00"),
+        }
+    )
     run.captured_comments = CommentOwners(
         {10: (1, "comment"), 11: (2, "comment"), 12: (2, "pingback")}
     )
@@ -185,18 +187,18 @@ def test_revalidations_take_recent_changes_first_then_the_rotation():
 
 def test_the_rotation_reaches_every_post_and_recent_changes_come_first(state):
     first = _begin(state, "c1")
-    first.captured_posts = {pid: _post(pid) for pid in (1, 2, 3)}
+    first.captured_posts = PostTable({pid: _post(pid) for pid in (1, 2, 3)})
     state.finish_crawl(first)
     second = _begin(state, "c2")
     assert second.incremental
     assert state.revalidation_order(second) == ([], [1, 2, 3])  # after a full crawl: no recent
-    second.captured_posts = {2: _post(2), 3: _post(3, "2024-06-01T00:00:00+00:00")}
+    second.captured_posts = PostTable({2: _post(2), 3: _post(3, "2024-06-01T00:00:00+00:00")})
     second.changes["edited_posts"].add(3)  # 2 was only rechecked
     state.finish_crawl(second)
     third = _begin(state, "c3")
     # 3 changed in the previous crawl; the rotation: least recently captured first
     assert state.revalidation_order(third) == ([3], [1, 2, 3])
-    third.captured_posts = {3: _post(3, "2024-06-01T00:00:00+00:00")}  # rechecked
+    third.captured_posts = PostTable({3: _post(3, "2024-06-01T00:00:00+00:00")})  # rechecked
     state.finish_crawl(third)
     fourth = _begin(state, "c4")
     assert state.revalidation_order(fourth) == ([], [1, 2, 3])
@@ -206,7 +208,7 @@ def _run_without_listings(state: SiteState) -> CrawlRun:
     """A second, full crawl of a site whose first crawl captured posts 1 and 2 and
     comments 10, 11 (post 1), 20 (post 2) and a pingback 12 (post 1)."""
     first = _begin(state, "c1")
-    first.captured_posts = {1: _post(1), 2: _post(2)}
+    first.captured_posts = PostTable({1: _post(1), 2: _post(2)})
     first.captured_comments = CommentOwners(
         {
             10: (1, "comment"),
@@ -221,7 +223,7 @@ def _run_without_listings(state: SiteState) -> CrawlRun:
 
 def test_a_complete_crawl_without_listings_infers_deleted_comments(state):
     run = _run_without_listings(state)
-    run.captured_posts = {1: _post(1)}
+    run.captured_posts = PostTable({1: _post(1)})
     run.captured_comments = CommentOwners({10: (1, "comment")})
     run.changes["deleted_posts"].add(2)  # its page answered 404
     infer_deletions(run, crawl_complete=True)
@@ -231,16 +233,16 @@ def test_a_complete_crawl_without_listings_infers_deleted_comments(state):
 
 def test_an_incomplete_thread_or_crawl_infers_no_missing_comment(state):
     run = _run_without_listings(state)
-    run.captured_posts = {1: _post(1)}
+    run.captured_posts = PostTable({1: _post(1)})
     run.captured_comments = CommentOwners({10: (1, "comment")})
-    run.declared_comments = {1: 3}  # the page declares 3 comments, 1 captured
+    run.declared_comments = KeyMap({1: 3})  # the page declares 3 comments, 1 captured
     infer_deletions(run, crawl_complete=True)
     assert set(run.changes["deleted_comments"]) == set()
-    run.declared_comments = {}
-    run.threads_unreadable = {1}  # comments hidden behind a password
+    run.declared_comments = KeyMap()
+    run.threads_unreadable = IdSet({1})  # comments hidden behind a password
     infer_deletions(run, crawl_complete=True)
     assert set(run.changes["deleted_comments"]) == set()
-    run.threads_unreadable = set()
+    run.threads_unreadable = IdSet()
     run.changes["deleted_posts"].add(2)
     infer_deletions(run, crawl_complete=False)  # a failure somewhere: only the 404's own
     assert set(run.changes["deleted_comments"]) == {20}
@@ -249,6 +251,6 @@ def test_an_incomplete_thread_or_crawl_infers_no_missing_comment(state):
 def test_listings_leave_deletions_to_apply_listing(state):
     run = _run_without_listings(state)
     run.listings_compared = True
-    run.captured_posts = {1: _post(1)}
+    run.captured_posts = PostTable({1: _post(1)})
     infer_deletions(run, crawl_complete=True)
     assert set(run.changes["deleted_comments"]) == set()
