@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
 
 _ID_LIMIT = 1 << 64  # BitMap64 and array("Q") hold 0 <= id < 2**64
+_UINT32_MAX = (1 << 32) - 1  # CommentOwners: WordPress's comment ids, until a larger one
 _NO_POST = _ID_LIMIT - 1  # CommentOwners: the owner's post id is None
 _RECENT_OWNERS = 64  # threads whose owner index CommentOwners keeps
 _MERGE_MIN = 1024  # KeySet, KeyMap: fewest recent keys merged into the sorted array at once
@@ -84,7 +85,8 @@ class IdSet(MutableSet[int]):
 class CommentOwners:
     """Comment id -> (post id, type) of every comment a crawl captured, in arrival order.
 
-    About 12 bytes a comment: the id in an :class:`IdSet` and an array, the owner as an
+    About 10 bytes a comment: the id in an :class:`IdSet` and an array (of 32-bit ids until
+    a larger one comes), the owner as an
     index into the few distinct owners (one per thread and type), themselves in arrays (a
     post id and the number of an interned type). A comment id is stored once: a second
     assignment of an id already held is ignored (the first record wins, as in
@@ -110,7 +112,7 @@ class CommentOwners:
 
     def __init__(self, comments: Mapping[int, Owner] | None = None) -> None:
         self._ids = IdSet()
-        self._order = array("Q")
+        self._order = array("I")
         self._owner_of = array("I")
         # Owner n is (post _owner_posts[n] or None for _NO_POST, type _kinds[_owner_kinds[n]]).
         self._owner_posts = array("Q")
@@ -133,6 +135,8 @@ class CommentOwners:
         if index is None or not 0 <= comment_id < _ID_LIMIT:
             self._others[comment_id] = owner
             return
+        if comment_id > _UINT32_MAX and self._order.typecode == "I":
+            self._order = array("Q", self._order)
         self._order.append(comment_id)
         self._owner_of.append(index)
 

@@ -90,6 +90,10 @@ def test_comment_owners_from_a_mapping() -> None:
     assert list(owners.items()) == [(12, (1, "comment")), (10, (2, "pingback"))]
     assert 12 in owners
     assert 11 not in owners
+    # A 64-bit id after 32-bit ones (Blogger's): the ids' array widens, order kept.
+    owners[2**40] = (1, "comment")
+    owners[11] = (3, "comment")
+    assert list(owners) == [12, 10, 2**40, 11]
 
 
 @given(st.lists(ids), st.lists(ids), st.lists(ids))
