@@ -3,26 +3,35 @@
 Pages arrive in a different order on every crawl, so the JSONL files are sorted by record
 id once the crawl has written them (``SortedRecordsExtension``, on ``engine_stopped``,
 after the feed exports are closed). A rebuild from the WARC sorts the same way, so the
-two are byte-identical. Sorting keeps only (key, offset, length) per line in memory.
+two are byte-identical. Sorting keeps only (key, offset, length) per line in memory, and
+at most :data:`RUN_ENTRIES` of them: a longer file is sorted in runs spilled to temporary
+files and merged (an external merge sort), so the sort's memory does not grow with the blog.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
+import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import IO, TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 
 from archiver.layout import COMMENTS_FILE, POSTS_FILE
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator
 
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
 SortKey = tuple[Any, ...]
+Entry = int | tuple[SortKey, int, int]
+"""A line to sort: (key, offset, length), or the same packed into one int (:func:`_packed`)."""
+
+RUN_ENTRIES = 8192  # lines sorted in memory at once (a run); about 0.5-2 MB
+MAX_RUNS = 64  # runs merged at once (open files); more are merged into one run first
 
 
 def post_sort_key(record: dict[str, Any]) -> SortKey:
@@ -52,38 +61,107 @@ def _packed(key: SortKey, offset: int, length: int) -> int | None:
 
 
 def sort_jsonl(path: Path, key: Callable[[dict[str, Any]], SortKey]) -> int:
-    """Sort the lines of a JSONL file in place (atomically); return the line count.
+    """Sort the lines of a JSONL file in place (atomically); return the line count."""
+    sorter = LineSorter(path)
+    try:
+        with path.open("rb") as source:
+            offset = 0
+            for line in source:
+                if line.strip():
+                    sorter.add(key(json.loads(line)), offset, len(line))
+                offset += len(line)
+        return sorter.rewrite()
+    finally:
+        sorter.close()
+
+
+class LineSorter:
+    """The lines of a file, given one at a time as (key, offset, length), rewritten in key
+    order (ties in file order).
 
     Comment files hold about ten lines a post: their entries are packed into single ints
-    (a fifth of the memory of tuples) when their keys allow it."""
-    entries: list[tuple[SortKey, int, int]] = []
-    packed: list[int] | None = []
-    with path.open("rb") as source:
-        offset = 0
-        for line in source:
-            if line.strip():
-                entry = (key(json.loads(line)), offset, len(line))
-                number = _packed(*entry) if packed is not None else None
-                if number is not None and packed is not None:
-                    packed.append(number)
-                else:
-                    if packed:  # a key that does not pack: back to tuples for all
-                        entries = [_unpacked(number) for number in packed]
-                    packed = None
-                    entries.append(entry)
-            offset += len(line)
-    if packed is not None:
-        packed.sort()
-        # A generator: a list of 128k span tuples would double the sort's memory peak.
-        return _write_spans(path, (_span(number) for number in packed))
-    return write_sorted(path, entries)
+    (a fifth of the memory of tuples) when their keys allow it. Every
+    :data:`RUN_ENTRIES` lines the entries are sorted and spilled to a temporary file
+    beside the file (a run; deleted when closed); the runs are merged as the file is
+    rewritten."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+        self._entries: list[Entry] = []
+        self._runs: list[IO[bytes]] = []
+
+    def add(self, key: SortKey, offset: int, length: int) -> None:
+        number = _packed(key, offset, length)
+        self._entries.append((key, offset, length) if number is None else number)
+        self.count += 1
+        if len(self._entries) >= RUN_ENTRIES:
+            self._runs.append(_spill(_sorted(self._entries), self.path))
+            self._entries = []
+            if len(self._runs) >= MAX_RUNS:
+                merged = _spill(_merge([_read_run(run) for run in self._runs]), self.path)
+                self.close()
+                self._runs = [merged]
+
+    def rewrite(self) -> int:
+        """Rewrite the file in key order (atomically); return the line count."""
+        runs = [_read_run(run) for run in self._runs]
+        last, self._entries = _sorted(self._entries), []
+        try:
+            return _write_spans(self.path, map(_span_of, _merge([*runs, iter(last)])))
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        for run in self._runs:
+            run.close()
+        self._runs = []
 
 
-def write_sorted(path: Path | str, entries: list[tuple[SortKey, int, int]]) -> int:
-    """Rewrite the lines of ``path`` (given as (key, offset, length)) sorted by key, in
-    place (atomically); return the line count."""
-    entries.sort()
-    return _write_spans(Path(path), [(offset, length) for _, offset, length in entries])
+def _sorted(entries: list[Entry]) -> list[Entry]:
+    """``entries`` sorted in place: packed ints among themselves, as tuples if mixed."""
+    if all(type(entry) is int for entry in entries):
+        entries.sort()
+    else:
+        entries.sort(key=_as_tuple)
+    return entries
+
+
+def _merge(runs: list[Iterator[Entry]]) -> Iterator[Entry]:
+    """The sorted runs merged; entries compared as tuples (a packed int as its tuple)
+    only when some are not packed (keys too large to pack are rare)."""
+    return heapq.merge(*runs, key=_as_tuple)
+
+
+def _as_tuple(entry: Entry) -> tuple[SortKey, int, int]:
+    return _unpacked(entry) if type(entry) is int else entry  # type: ignore[return-value]
+
+
+def _spill(entries: Iterable[Entry], beside: Path) -> IO[bytes]:
+    """A run: sorted entries in a temporary file (deleted when closed), one JSON a line."""
+    # Closed by LineSorter once merged (the file outlives this function).
+    run = tempfile.TemporaryFile(dir=beside.parent, prefix=beside.name, suffix=".run")  # noqa: SIM115
+    for entry in entries:
+        run.write(json.dumps(entry).encode("ascii") + b"\n")
+    run.seek(0)
+    return run
+
+
+def _read_run(run: IO[bytes]) -> Iterator[Entry]:
+    for line in run:
+        value = json.loads(line)
+        if type(value) is int:
+            yield value
+        else:
+            key, offset, length = value
+            yield (tuple(key), offset, length)
+
+
+def _span_of(entry: Entry) -> tuple[int, int]:
+    if type(entry) is int:
+        return _span(entry)
+    _, offset, length = entry  # type: ignore[misc]
+    return offset, length
 
 
 def _write_spans(path: Path, spans: Iterable[tuple[int, int]]) -> int:

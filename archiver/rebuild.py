@@ -66,7 +66,7 @@ from archiver.extract.posts import merge_posts, post_from_api
 from archiver.extract.records import describe, read_comment_page, read_post_page
 from archiver.idsets import IdSet
 from archiver.items import Comment, Post, Provenance
-from archiver.jsonl import comment_sort_key, post_sort_key, write_sorted
+from archiver.jsonl import LineSorter, comment_sort_key, post_sort_key
 from archiver.layout import COMMENTS_FILE, POSTS_FILE, site_name
 from archiver.recordfiles import json_line, plain
 from archiver.state import STATE_FILE
@@ -588,7 +588,8 @@ class _Writer:
     def __init__(self, output_dir: Path, known: Known) -> None:
         self.known = known
         self.files = {name: (output_dir / name).open("wb") for name in (POSTS_FILE, COMMENTS_FILE)}
-        self.entries: dict[str, list[tuple[Any, int, int]]] = {POSTS_FILE: [], COMMENTS_FILE: []}
+        # Sort entries of the lines written, in runs on disk past a few thousand lines.
+        self.sorters = {name: LineSorter(output_dir / name) for name in self.files}
         self.offsets = {POSTS_FILE: 0, COMMENTS_FILE: 0}
         self.seen_posts = IdSet()
         self.seen_comments = IdSet()
@@ -617,17 +618,17 @@ class _Writer:
     def _write(self, name: str, key: Any, line: str) -> None:
         data = line.encode("utf-8")
         self.files[name].write(data)
-        self.entries[name].append((key, self.offsets[name], len(data)))
+        self.sorters[name].add(key, self.offsets[name], len(data))
         self.offsets[name] += len(data)
 
     def close(self) -> dict[str, int]:
         for stream in self.files.values():
             stream.close()
-        for name, entries in self.entries.items():
-            write_sorted(self.files[name].name, entries)
+        for sorter in self.sorters.values():
+            sorter.rewrite()
         return {
-            "posts": len(self.entries[POSTS_FILE]),
-            "comments": len(self.entries[COMMENTS_FILE]),
+            "posts": self.sorters[POSTS_FILE].count,
+            "comments": self.sorters[COMMENTS_FILE].count,
             "duplicates_dropped": self.duplicates,
         }
 
