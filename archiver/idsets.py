@@ -71,6 +71,13 @@ class IdSet(MutableSet[int]):
             return value in self._bitmap
         return value in self._others
 
+    def ascending(self) -> Iterator[int]:
+        """The ids in ascending order, as ``sorted()`` gives them, without a list of all."""
+        others = sorted(self._others)
+        yield from (value for value in others if value < 0)
+        yield from self._bitmap
+        yield from (value for value in others if value >= 0)
+
     def __repr__(self) -> str:
         return f"IdSet({sorted(self)!r})"
 

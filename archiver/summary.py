@@ -33,6 +33,8 @@ from archiver.posttable import TextMap
 from archiver.state import CHANGE_KINDS, crawl_state
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
@@ -270,7 +272,7 @@ class CrawlSummaryExtension:
         return {
             "kind": run.kind,
             "resumed": run.resumed,
-            **{kind: sorted(run.changes[kind]) for kind in CHANGE_KINDS},
+            **{kind: IdList(run.changes[kind]) for kind in CHANGE_KINDS},
             "requests_made": made,
             "served_from_interrupted_run": int(stats.get("archiver/resume/served", 0)),
             "not_modified": int(stats.get("archiver/revisits/not_modified", 0)),
@@ -340,6 +342,40 @@ class CrawlSummaryExtension:
             ],
             "comments_closed": sorted(self.comments_closed),
         }
+
+
+class IdList(list[int]):
+    """The ids of an :class:`IdSet` in ascending order, read as they are iterated: a first
+    crawl's new comments are every comment of the blog, and a list of them (about 36 bytes
+    an id) would be the crawl's peak of memory at its very end. ``json.dump`` (its
+    Python encoder, which it always uses) writes it as the list it stands for."""
+
+    def __init__(self, ids: IdSet) -> None:
+        super().__init__()
+        self.ids = ids
+
+    def __iter__(self) -> Iterator[int]:
+        return self.ids.ascending()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __bool__(self) -> bool:
+        return bool(len(self.ids))
+
+    def __getitem__(self, index: Any) -> Any:
+        return list(self)[index]
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == other
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # mutable, as list
+
+    def __repr__(self) -> str:
+        return repr(list(self))
 
 
 def format_summary(summary: dict[str, Any]) -> str:
