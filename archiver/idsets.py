@@ -232,12 +232,7 @@ class KeySet(MutableSet[int]):
         return value in self._recent or self._index(value) is not None
 
     def _index(self, value: object) -> int | None:
-        if not isinstance(value, int):
-            return None
-        index = bisect_left(self._sorted, value)
-        if index < len(self._sorted) and self._sorted[index] == value:
-            return index
-        return None
+        return _find(self._sorted, value)
 
     def _merge(self) -> None:
         # heapq.merge: no list of every key on the way (the point of the class).
@@ -313,12 +308,7 @@ class KeyMap:
         return key in self._recent or self._index(key) is not None or key in self._others
 
     def _index(self, key: object) -> int | None:
-        if not isinstance(key, int) or not 0 <= key < _ID_LIMIT:
-            return None
-        index = bisect_left(self._keys, key)
-        if index < len(self._keys) and self._keys[index] == key:
-            return index
-        return None
+        return _find(self._keys, key)
 
     def _merge(self) -> None:
         keys, values = array("Q"), array("q")
@@ -358,3 +348,13 @@ class KeyMap:
 
     def __repr__(self) -> str:
         return f"KeyMap({dict(self.items())!r})"
+
+
+def _find(keys: array[int], key: object) -> int | None:
+    """Where ``key`` is in the sorted 64-bit ``keys`` (:class:`KeySet`, :class:`KeyMap`)."""
+    if not isinstance(key, int) or not 0 <= key < _ID_LIMIT:
+        return None
+    index = bisect_left(keys, key)
+    if index < len(keys) and keys[index] == key:
+        return index
+    return None

@@ -128,8 +128,8 @@ def _sorted(entries: list[Entry]) -> list[Entry]:
 
 
 def _merge(runs: list[Iterator[Entry]]) -> Iterator[Entry]:
-    """The sorted runs merged; entries compared as tuples (a packed int as its tuple)
-    only when some are not packed (keys too large to pack are rare)."""
+    """The sorted runs merged, entries compared as tuples (a packed int as its tuple), so
+    that runs of packed and unpacked entries (keys too large to pack) merge alike."""
     return heapq.merge(*runs, key=_as_tuple)
 
 
