@@ -10,15 +10,15 @@ summary; exit status 0 when sound, 1 on any defect, 2 on a usage error.
 
 ``archiver extract CRAWL_DIR|WARC...`` rebuilds ``posts.jsonl`` and ``comments.jsonl``
 from the WARC files alone, offline, by running the crawl's own code against them
-(:mod:`archiver.rebuild`); the result equals the crawl's JSONL byte for byte.
+(:mod:`archiver.warc.rebuild`); the result equals the crawl's JSONL byte for byte.
 
 ``archiver deploy --scrapyd URL`` adds this blog-archiver to a Scrapyd server;
 ``archiver schedule SITES.toml --scrapyd URL`` submits the due sites of a sites file
-(:mod:`archiver.scheduling`); ``archiver merge CRAWL_DIR`` merges the worker folders of a
-distributed crawl (:mod:`archiver.merge`).
+(:mod:`archiver.fleet.scheduling`); ``archiver merge CRAWL_DIR`` merges the worker folders of a
+distributed crawl (:mod:`archiver.fleet.merge`).
 ``archiver crawl`` of a blog crawled before fetches only what changed (``--full``: all of
 it again) and resumes a crawl that was interrupted; ``archiver history SITE`` lists the
-crawls of a site and what each changed (:mod:`archiver.state`).
+crawls of a site and what each changed (:mod:`archiver.state.site`).
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def extract_command(
     replay_spider: bool = False,
 ) -> int:
     """Rebuild posts.jsonl and comments.jsonl from WARC files alone, offline."""
-    from archiver.rebuild import find_warcs, rebuild, replay_settings, report, start_url_of
+    from archiver.warc.rebuild import find_warcs, rebuild, replay_settings, report, start_url_of
 
     try:
         warcs = find_warcs(paths)
@@ -176,7 +176,7 @@ def run_wordpress_spider(url: str, overrides: dict[str, object]) -> dict[str, ob
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    from archiver.sitelock import CrawlLocked
+    from archiver.state.lock import CrawlLocked
 
     settings = get_project_settings()
     for name, value in overrides.items():
@@ -228,7 +228,7 @@ def worker_summary(worker_dir: Path) -> dict[str, object] | None:
 
 def verify_command(paths: list[Path]) -> int:
     """Check WARC files and crawl folders; print each defect, then a summary line."""
-    from archiver.verify import WARC_SUFFIXES, WarcVerifier
+    from archiver.warc.verify import WARC_SUFFIXES, WarcVerifier
 
     for path in paths:
         if not path.is_dir() and not (path.is_file() and path.name.endswith(WARC_SUFFIXES)):
@@ -251,8 +251,8 @@ def verify_command(paths: list[Path]) -> int:
 
 def deploy_command(scrapyd: str, project: str, version: str | None) -> int:
     """Build the egg and add it to Scrapyd as a new version of ``project``."""
-    from archiver.deploy import build_egg, default_version
-    from archiver.scheduling import ScrapydClient, ScrapydError
+    from archiver.fleet.deploy import build_egg, default_version
+    from archiver.fleet.scheduling import ScrapydClient, ScrapydError
 
     version = version or default_version()
     try:
@@ -269,8 +269,8 @@ def schedule_command(
 ) -> int:
     """Report the jobs that ended since the last run, submit the due sites; exit 1 when a
     job failed or Scrapyd could not be used, 2 on a bad sites file."""
-    from archiver.scheduling import STATE_FILE, ScrapydClient, ScrapydError, run_schedule
-    from archiver.sites import SitesFileError, load_sites
+    from archiver.fleet.scheduling import STATE_FILE, ScrapydClient, ScrapydError, run_schedule
+    from archiver.fleet.sites import SitesFileError, load_sites
 
     try:
         sites = load_sites(sites_path)
@@ -293,8 +293,8 @@ def schedule_command(
 
 def merge_command(crawl_dir: Path) -> int:
     """Merge a distributed crawl's worker folders; exit 0 only for a complete archive."""
-    from archiver.merge import merge_crawl
-    from archiver.summary import format_summary
+    from archiver.crawl.summary import format_summary
+    from archiver.fleet.merge import merge_crawl
 
     try:
         summary = merge_crawl(crawl_dir)
@@ -307,11 +307,11 @@ def merge_command(crawl_dir: Path) -> int:
 
 def history_command(site: str, output: str | None) -> int:
     """Print every crawl of a site: when, full or incremental, complete, what changed."""
-    from archiver.state import STATE_FILE, SiteState
+    from archiver.state.site import STATE_FILE, SiteState
 
     given = Path(site)
     if "://" in site:
-        from archiver.layout import site_name
+        from archiver.state.layout import site_name
 
         candidates = [Path(output or "output") / site_name(site) / STATE_FILE]
     else:

@@ -13,7 +13,7 @@ SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
 # --- where files go ---------------------------------------------------------------------
-# Each crawl writes output/<site>/<UTC timestamp>/ (see archiver.layout).
+# Each crawl writes output/<site>/<UTC timestamp>/ (see archiver.state.layout).
 ARCHIVER_OUTPUT_DIR = "output"
 ARCHIVER_CRAWL_DIR = ""  # an explicit folder for this crawl (rebuilds use it)
 ARCHIVER_WARC_ENABLED = True
@@ -22,10 +22,10 @@ ARCHIVER_WARC_PREFIX = "blog-archiver"
 ARCHIVER_OPERATOR = ""  # who runs the crawl, written into every warcinfo record
 ARCHIVER_PRINT_SUMMARY = True
 ARCHIVER_PROGRESS_INTERVAL = 30.0  # seconds between progress log lines; 0 turns them off
-# Worker processes that read post and comment pages (archiver.offload); unset: one per
+# Worker processes that read post and comment pages (archiver.crawl.extraction_pool); unset: one per
 # core (1 to 4); 0: in the crawling process.
 # ARCHIVER_EXTRACT_WORKERS = 1
-# Re-archiving (archiver.state): <output>/<site>/state.sqlite remembers every crawl. Once a
+# Re-archiving (archiver.state.site): <output>/<site>/state.sqlite remembers every crawl. Once a
 # crawl has finished, the next ones fetch only what changed; an interrupted one is resumed.
 ARCHIVER_STATE_ENABLED = True
 ARCHIVER_FULL_CRAWL = False  # True: fetch everything again (`archiver crawl --full`)
@@ -36,7 +36,7 @@ ARCHIVER_RESUME = True  # False: leave an interrupted crawl as it is and start a
 ARCHIVER_REVALIDATE_SHARE = 0.005
 ARCHIVER_REVALIDATE_MIN = 1
 
-# posts.jsonl and comments.jsonl are written by archiver.recordfiles.RecordFilesPipeline
+# posts.jsonl and comments.jsonl are written by archiver.crawl.record_files.RecordFilesPipeline
 # (cheaper than feed exports); FEEDS and -o stay free for the user's own exports.
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_STORE_EMPTY = True
@@ -60,8 +60,8 @@ DOWNLOAD_TIMEOUT = 60
 ARCHIVER_HONOUR_RETRY_AFTER = True  # 429/503 with Retry-After slow the whole blog down
 ARCHIVER_RETRY_AFTER_MAX = 300.0  # seconds; a longer Retry-After is capped (and reported)
 
-# Scrapy's duplicate filter with 8 bytes a request kept, not 90 (archiver.dupefilter).
-DUPEFILTER_CLASS = "archiver.dupefilter.CompactDupeFilter"
+# Scrapy's duplicate filter with 8 bytes a request kept, not 90 (archiver.crawl.dupefilter).
+DUPEFILTER_CLASS = "archiver.crawl.dupefilter.CompactDupeFilter"
 # Scrapy starts this many asyncio tasks for every callback's output (default 100), whatever
 # its size; our pipelines are synchronous, so more buy nothing but the tasks' cost.
 CONCURRENT_ITEMS = 16
@@ -72,41 +72,43 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 2_000_000
 # --- components, in Scrapy's priority order ---------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     # A redirect out of the blog's scope (or to a denied URL) is not followed.
-    "archiver.scope.RedirectScopeMiddleware": 100,
+    "archiver.crawl.redirect_scope.RedirectScopeMiddleware": 100,
     # Engine side ... Retry 550, HttpCompression 590, Redirect 600, DownloaderStats 850
     # Just before Retry on the way back: a Retry-After delays the blog's download slot.
-    "archiver.backoff.RetryAfterMiddleware": 555,
+    "archiver.crawl.retry_after.RetryAfterMiddleware": 555,
     # Conditional GETs from the state, 304s answered with the earlier capture; every
     # response remembered in the state (after the recorder has written it).
-    "archiver.revisits.ConditionalRequestMiddleware": 880,
+    "archiver.crawl.conditional.ConditionalRequestMiddleware": 880,
     # Recording at 890 sees responses as they came off the wire: still compressed, and 3xx,
     # 4xx and 5xx before Redirect and Retry act on them.
-    "archiver.middlewares.WarcRecordingMiddleware": 890,
+    "archiver.crawl.recording.WarcRecordingMiddleware": 890,
     # Next to where HttpCache sits (900): a resumed crawl's stored responses, not fetched again.
-    "archiver.resume.ResumeMiddleware": 905,
+    "archiver.crawl.resume.ResumeMiddleware": 905,
     # downloader side.
 }
 ITEM_PIPELINES = {
-    "archiver.pipelines.DeduplicatePipeline": 100,
-    "archiver.pipelines.ChangedRecordsPipeline": 200,
-    "archiver.recordfiles.RecordFilesPipeline": 900,
+    "archiver.crawl.pipelines.DeduplicatePipeline": 100,
+    "archiver.crawl.pipelines.ChangedRecordsPipeline": 200,
+    "archiver.crawl.record_files.RecordFilesPipeline": 900,
 }
 EXTENSIONS = {
-    "archiver.summary.CrawlSummaryExtension": 500,
-    "archiver.jsonl.SortedRecordsExtension": 510,
-    "archiver.progress.ProgressExtension": 520,
+    "archiver.crawl.summary.CrawlSummaryExtension": 500,
+    "archiver.crawl.record_sorting.SortedRecordsExtension": 510,
+    "archiver.crawl.progress.ProgressExtension": 520,
     # After the summary: its engine_stopped handler runs first and announces summary.json.
-    "archiver.crawlstate.CrawlStateExtension": 530,
+    "archiver.crawl.crawl_state.CrawlStateExtension": 530,
 }
 
-# --- many machines (archiver.distributed) -------------------------------------------
+# --- many machines (archiver.fleet.distributed) -------------------------------------------
 # Set ARCHIVER_REDIS_URL (redis://host:6379/0) to share one blog's frontier among workers.
 ARCHIVER_REDIS_URL = ""
 ARCHIVER_CRAWL_ID = ""  # names the shared crawl in Redis; default: the blog's folder name
 ARCHIVER_WORKER_ID = ""  # default: <host>-<pid>
 ARCHIVER_WORKER_TIMEOUT = 60.0  # seconds without a heartbeat before a worker counts as dead
 ADDONS = {
-    "archiver.distributed.DistributedCrawlAddon": 0,
+    # Component paths of the flat layout (archiver.middlewares...) rewritten, with a warning.
+    "archiver._moved.MovedPathsAddon": -100,
+    "archiver.fleet.distributed.DistributedCrawlAddon": 0,
 }
 
 LOG_LEVEL = "INFO"

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping, Sequence
     from types import ModuleType
 
-    from archiver.items import Comment, Post
+    from archiver.records.items import Comment, Post
 
 ROOT = Path(__file__).resolve().parent.parent
 WP_SH = ROOT / "tests" / "wordpress" / "wp.sh"

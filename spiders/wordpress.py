@@ -4,7 +4,7 @@ It only decides what to fetch, best source first (REST API, then sitemaps, then 
 HTML archive pages), and hands every page to the pure functions of :mod:`archiver`. Every
 request goes through ``_request``: in scope, not denied, once per canonical URL.
 
-With the site's state (:mod:`archiver.state`) it resumes an interrupted crawl in its
+With the site's state (:mod:`archiver.state.site`) it resumes an interrupted crawl in its
 folder, and once a crawl has finished the next ones are incremental: cheap REST listings
 of every post id with its ``modified`` time and every comment id (about one request per
 100) tell new, edited and deleted posts and new and deleted comments; only the changed
@@ -13,7 +13,7 @@ with a small budget of known posts' pages rechecked (``ARCHIVER_REVALIDATE_*``):
 listings cannot show (a theme change, a thread on a blog without REST comments) is caught
 in turn, and unchanged pages become revisit records. Crawls without REST listings (full
 ones, sitemap, feed and HTML ones) ask at their end for the known posts they did not
-find: a 404 or 410 is a deletion (see :func:`archiver.state.infer_deletions`).
+find: a 404 or 410 is a deletion (see :func:`archiver.state.site.infer_deletions`).
 """
 
 from __future__ import annotations
@@ -33,43 +33,28 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from archiver import signals
-from archiver.discovery import (
-    API_PAGE_SIZE,
-    api_listing_url,
-    api_url,
-    archive_links,
-    blog_scope,
-    canonical,
-    canonical_key,
-    feed_entry_links,
-    feed_links,
-    find_api_root,
-    is_allowed,
-    is_comments_feed,
+from archiver.crawl import signals
+from archiver.crawl.extraction_pool import ExtractionPool, default_workers
+from archiver.discovery.archive_pages import archive_links, page_links
+from archiver.discovery.feeds import feed_entry_links, feed_links, is_comments_feed
+from archiver.discovery.rest import API_PAGE_SIZE, api_listing_url, api_url, find_api_root
+from archiver.discovery.sitemaps import (
     is_post_sitemap,
-    page_links,
     robots_sitemaps,
     sitemap_post_type,
     sitemap_urls,
-    url_key,
 )
-from archiver.distributed import SharedCrawl
+from archiver.discovery.urls import blog_scope, canonical, canonical_key, is_allowed, url_key
 from archiver.extract.comments import comment_page_key
 from archiver.extract.page import parse_html
 from archiver.extract.posts import int_or_none, merge_posts, post_from_api
 from archiver.extract.records import PageRecords, describe, read_comment_page, read_post_page
-from archiver.idsets import KeyMap, KeySet
-from archiver.items import Post, Provenance
-from archiver.layout import new_crawl_dir
-from archiver.offload import ExtractionPool, default_workers
-from archiver.posttable import KnownPost
-from archiver.state import (
-    SiteState,
-    apply_listing,
-    pick_revalidations,
-    revalidation_budget,
-)
+from archiver.fleet.distributed import SharedCrawl
+from archiver.records.items import Post, Provenance
+from archiver.state.idsets import KeyMap, KeySet
+from archiver.state.layout import new_crawl_dir
+from archiver.state.posttable import KnownPost
+from archiver.state.site import SiteState, apply_listing, pick_revalidations, revalidation_budget
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterator, Mapping
@@ -79,7 +64,7 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-    from archiver.state import CrawlRun
+    from archiver.state.site import CrawlRun
 
 API_KINDS = ("posts", "pages")
 # What an incremental crawl lists of every post and comment: enough to tell what changed.
@@ -122,9 +107,9 @@ class WordPressSpider(scrapy.Spider):
         # Post sitemaps a sitemap index listed, fetched one after the other (see parse_sitemap).
         self.sitemap_backlog: deque[scrapy.Request] = deque()
         # With ARCHIVER_REDIS_URL: the crawl the workers share; Redis, not ``seen``, then
-        # decides which worker requests a URL (see archiver.distributed).
+        # decides which worker requests a URL (see archiver.fleet.distributed).
         self.shared_crawl: SharedCrawl | None = None
-        # Post and comment pages are read in worker processes (see archiver.offload).
+        # Post and comment pages are read in worker processes (see archiver.crawl.extraction_pool).
         self.extraction = ExtractionPool(0)
         # The site's state and this crawl in it (None: no state, e.g. a rebuild).
         self.site_state: SiteState | None = None

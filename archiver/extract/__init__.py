@@ -1,1 +1,8 @@
-"""Pure extraction: from (URL, HTML text or REST JSON) to records. No network, no Scrapy."""
+"""Pure extraction: from (URL, HTML text or REST JSON) to records. No network, no Scrapy.
+
+``page`` parses a page once with lxml; ``selectors`` holds the named XPath/CSS tables;
+``posts`` and ``comments`` read records from a page or a REST object; ``clean`` cleans a
+body or comment fragment with BeautifulSoup; ``records`` is the entry point the crawl's
+extraction workers and the rebuild call (``read_post_page``, ``read_comment_page``).
+Imports only :mod:`archiver.records`, so it can be tested on saved pages alone.
+"""

@@ -14,10 +14,10 @@ from urllib.parse import urldefrag, urljoin
 
 from w3lib.url import canonicalize_url
 
-from archiver.clean import clean_bodies
 from archiver.extract import selectors as sel
+from archiver.extract.clean import clean_bodies
 from archiver.extract.page import element_text, inner_html, xpath
-from archiver.items import Author, Comment
+from archiver.records.items import Author, Comment
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

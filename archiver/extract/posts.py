@@ -6,8 +6,8 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from archiver.clean import clean_body, fragment_text
 from archiver.extract import selectors as sel
+from archiver.extract.clean import clean_body, fragment_text
 from archiver.extract.page import (
     all_elements,
     element_text,
@@ -16,7 +16,7 @@ from archiver.extract.page import (
     inner_html,
     xpath,
 )
-from archiver.items import Author, Post, Term
+from archiver.records.items import Author, Post, Term
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

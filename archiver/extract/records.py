@@ -1,9 +1,10 @@
 """Pure: every record a post page or comment page yields, from its URL and text alone.
 
-These are the functions the spider hands to :class:`archiver.offload.ExtractionPool`, so
-they take and return plain, picklable values (the page's text, the REST object as a dict,
-dataclass records). An error is returned as text rather than raised, so the spider
-reports it as it always did, whichever process ran the extraction.
+These are the functions the spider hands to
+:class:`archiver.crawl.extraction_pool.ExtractionPool`, so they take and return plain,
+picklable values (the page's text, the REST object as a dict, dataclass records). An error
+is returned as text rather than raised, so the spider reports it as it always did,
+whichever process ran the extraction.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
     from lxml.html import HtmlElement
 
-    from archiver.items import Comment, Post
+    from archiver.records.items import Comment, Post
 
 
 @dataclass(slots=True)

@@ -2,7 +2,7 @@
 once naming the first (pid, start time); a crawl killed with SIGKILL leaves no lock.
 
 The holder is a real process that takes the lock as a crawl does
-(:meth:`archiver.state.SiteState.for_crawl`); the second crawl is ``archiver crawl`` as a
+(:meth:`archiver.state.site.SiteState.for_crawl`); the second crawl is ``archiver crawl`` as a
 user runs it, which must stop before fetching anything (the URL points nowhere).
 """
 
@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from archiver.layout import site_name
-from archiver.sitelock import LOCK_FILE, CrawlLock, CrawlLocked
-from archiver.state import SiteState
+from archiver.state.layout import site_name
+from archiver.state.lock import LOCK_FILE, CrawlLock, CrawlLocked
+from archiver.state.site import SiteState
 from tests.conftest import ROOT
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ URL = "http://127.0.0.1:9/"  # the discard port: nothing answers there
 HOLD = """
 import sys
 from pathlib import Path
-from archiver.state import SiteState
+from archiver.state.site import SiteState
 state = SiteState.for_crawl(Path(sys.argv[1]), sys.argv[2])
 print("locked", flush=True)
 sys.stdin.read()

@@ -1,5 +1,5 @@
-"""The extraction workers (archiver.offload) never outlive the crawling process: a crawl
-killed with SIGKILL must not leave workers behind holding its stdout and stderr open (a
+"""The extraction workers (archiver.crawl.extraction_pool) never outlive the crawling process: a
+crawl killed with SIGKILL must not leave workers behind holding its stdout and stderr open (a
 caller waiting for the crawl's output would wait forever)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 
 CRAWLING_PROCESS = """
 import asyncio, os
-from archiver.offload import ExtractionPool
+from archiver.crawl.extraction_pool import ExtractionPool
 
 async def main():
     pool = ExtractionPool(1)

@@ -8,9 +8,9 @@ import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from archiver import signals
-from archiver.items import Comment, Post
-from archiver.progress import ProgressExtension
+from archiver.crawl import signals
+from archiver.crawl.progress import ProgressExtension
+from archiver.records.items import Comment, Post
 
 
 def test_progress_counts_records_against_what_the_blog_declared(caplog):
@@ -21,7 +21,7 @@ def test_progress_counts_records_against_what_the_blog_declared(caplog):
     ext.item_scraped(Post(id=264, type="post", comments_external="disqus"))
     ext.item_scraped(Comment(id=1, post_id=2))
     assert ext.line().startswith("posts 2/261, pages 0, comments 1/6 (declared by the posts seen)")
-    with caplog.at_level(logging.INFO, logger="archiver.progress"):
+    with caplog.at_level(logging.INFO, logger="archiver.crawl.progress"):
         ext.log()
     assert "progress: posts 2/261" in caplog.text
 

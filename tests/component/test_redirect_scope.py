@@ -9,7 +9,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from archiver.scope import RedirectScopeMiddleware
+from archiver.crawl.redirect_scope import RedirectScopeMiddleware
 from spiders.wordpress import WordPressSpider
 
 BLOG = "https://example.com/blog/"

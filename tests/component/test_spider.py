@@ -15,8 +15,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from archiver import signals
-from archiver.items import Comment, Post
+from archiver.crawl import signals
+from archiver.records.items import Comment, Post
 from spiders.wordpress import WordPressSpider, normalize_start_url
 from tests.conftest import load_fixture
 
@@ -121,8 +121,8 @@ def test_post_page_yields_the_merged_post_then_its_comments(spider_and_events):
 
 
 def test_extraction_in_a_worker_process_gives_what_it_gives_in_the_crawl(spider_and_events):
-    """The crawl reads pages in a worker process (archiver.offload); with 0 workers the
-    same functions run in the crawling process: the records must not differ."""
+    """The crawl reads pages in a worker process (archiver.crawl.extraction_pool); with 0 workers
+    the same functions run in the crawling process: the records must not differ."""
     spider, _ = spider_and_events
     _, api_text = load_fixture("api", "seed-post.json")
     response = _html(load_fixture("twentytwentyone", "seed-post.html"))

@@ -20,7 +20,7 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.middlewares import CRAWL_LOG_URI, META_KEY, WarcRecordingMiddleware
+from archiver.crawl.recording import CRAWL_LOG_URI, META_KEY, WarcRecordingMiddleware
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -18,7 +18,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.items import json_schema
+from archiver.records.items import json_schema
 from tests.conftest import ROOT, read_jsonl, scrapy_crawl, wp
 
 pytestmark = pytest.mark.e2e

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.discovery import blog_scope, is_allowed
+from archiver.discovery.urls import blog_scope, is_allowed
 from archiver.extract.comments import comment_page_number, thread_key
 from tests.conftest import read_jsonl, scrapy_crawl, wp
 

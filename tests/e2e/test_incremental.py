@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.state import SiteState
-from archiver.summary import format_summary
+from archiver.crawl.summary import format_summary
+from archiver.state.site import SiteState
 from tests.conftest import ROOT, read_jsonl, wp
 from tests.e2e.test_replay_pywb import fetch, pywb_bin, pywb_serving, replay_url
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.warc import NOT_MODIFIED_PROFILE, REVISIT_PROFILE
+from archiver.warc.records import NOT_MODIFIED_PROFILE, REVISIT_PROFILE
 from tests.conftest import read_jsonl, wp
 from tests.e2e.test_incremental import archiver_crawl
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.layout import site_name
+from archiver.state.layout import site_name
 from tests.conftest import ROOT, read_jsonl
 from tests.servers import free_port, scrapyd_server
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.middlewares import CRAWL_LOG_URI
+from archiver.crawl.recording import CRAWL_LOG_URI
 from tests.conftest import ROOT, scrapy_crawl
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from scrapy.http import Response
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from archiver.backoff import RetryAfterMiddleware, parse_retry_after
+from archiver.crawl.retry_after import RetryAfterMiddleware, parse_retry_after
 
 NOW = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
 

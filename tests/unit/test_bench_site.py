@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from archiver.discovery import find_api_root, is_post_sitemap, robots_sitemaps, sitemap_urls
+from archiver.discovery.rest import find_api_root
+from archiver.discovery.sitemaps import is_post_sitemap, robots_sitemaps, sitemap_urls
 from archiver.extract.comments import comment_page_urls, extract_comments_from_html
 from archiver.extract.page import parse_html
 from archiver.extract.posts import extract_post_from_html

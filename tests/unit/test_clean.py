@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.clean import clean_bodies, clean_body, clean_html, fragment_text
+from archiver.extract.clean import clean_bodies, clean_body, clean_html, fragment_text
 from archiver.extract.page import inner_html, parse_html
 from tests.conftest import load_fixture
 

@@ -9,7 +9,7 @@ from html import escape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archiver.clean import clean_body
+from archiver.extract.clean import clean_body
 
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéüßçøあ한", min_size=1, max_size=8)
 # Words inside boilerplate blocks come from another alphabet, so they can be told apart.

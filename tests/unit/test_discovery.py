@@ -2,20 +2,16 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.discovery import (
-    api_listing_url,
-    api_url,
+from archiver.discovery.archive_pages import page_links
+from archiver.discovery.feeds import feed_entry_links, feed_links
+from archiver.discovery.rest import api_listing_url, api_url, find_api_root
+from archiver.discovery.sitemaps import is_post_sitemap, robots_sitemaps
+from archiver.discovery.urls import (
     blog_scope,
     canonical,
     canonical_key,
-    feed_entry_links,
-    feed_links,
-    find_api_root,
     is_denied,
     is_in_scope,
-    is_post_sitemap,
-    page_links,
-    robots_sitemaps,
     url_key,
 )
 from archiver.extract.page import parse_html

@@ -8,7 +8,7 @@ from scrapy import Request
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.utils.test import get_crawler
 
-from archiver.dupefilter import CompactDupeFilter
+from archiver.crawl.dupefilter import CompactDupeFilter
 
 if TYPE_CHECKING:
     from pathlib import Path

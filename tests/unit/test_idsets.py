@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archiver import idsets
-from archiver.idsets import CommentOwners, IdSet, KeyMap, KeySet
+from archiver.state import idsets
+from archiver.state.idsets import CommentOwners, IdSet, KeyMap, KeySet
 
 if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet

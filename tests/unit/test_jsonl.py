@@ -5,8 +5,8 @@ import random
 
 import pytest
 
-from archiver import jsonl
-from archiver.jsonl import comment_sort_key, post_sort_key, sort_jsonl
+from archiver.records import sorting as jsonl
+from archiver.records.sorting import comment_sort_key, post_sort_key, sort_jsonl
 
 
 def test_sorting_is_stable_by_id_and_keeps_every_byte_of_each_line(tmp_path):

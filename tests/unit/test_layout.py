@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from archiver.layout import new_crawl_dir, safe_name, site_name
+from archiver.state.layout import new_crawl_dir, safe_name, site_name
 
 
 def test_site_name_keeps_host_port_and_subdirectory():

@@ -8,7 +8,7 @@ import gzip
 import json
 from typing import TYPE_CHECKING, Any
 
-from archiver.merge import merge_crawl
+from archiver.fleet.merge import merge_crawl
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -134,7 +134,7 @@ def test_provenance_in_a_dead_workers_warc_is_pointed_at_a_finished_copy(tmp_pat
 
 def test_the_merged_summary_adds_the_workers_backoffs_and_prints(tmp_path):
     """The last worker prints the merged summary: it has every section a crawl's has."""
-    from archiver.summary import format_summary
+    from archiver.crawl.summary import format_summary
 
     def politeness(honoured: int, longest: float) -> dict[str, Any]:
         return {

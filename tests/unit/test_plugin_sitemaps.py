@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.discovery import is_post_sitemap, sitemap_post_type, sitemap_urls
+from archiver.discovery.sitemaps import is_post_sitemap, sitemap_post_type, sitemap_urls
 from tests.conftest import fixture_path
 
 BASE = "https://blog.example/"

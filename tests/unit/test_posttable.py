@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archiver.posttable import KnownPost, PostTable, TextColumn, TextMap
+from archiver.state.posttable import KnownPost, PostTable, TextColumn, TextMap
 
 # Any text: a URL with a lone surrogate (from percent-decoding) must come back as it was.
 texts = st.text(st.characters(codec=None), max_size=40)

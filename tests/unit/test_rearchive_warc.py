@@ -8,19 +8,19 @@ from typing import TYPE_CHECKING
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.middlewares import StatePayloadOrigins
-from archiver.resume import repair_open_warcs
-from archiver.revisits import request_etag
-from archiver.state import SiteState
-from archiver.verify import WarcVerifier
-from archiver.warc import (
+from archiver.crawl.conditional import request_etag
+from archiver.crawl.recording import StatePayloadOrigins
+from archiver.state.site import SiteState
+from archiver.warc.records import (
     NOT_MODIFIED_PROFILE,
     REVISIT_PROFILE,
     PayloadOrigin,
-    RotatingWarcWriter,
     WarcInfo,
     payload_digest,
 )
+from archiver.warc.repair import repair_open_warcs
+from archiver.warc.verify import WarcVerifier
+from archiver.warc.writer import RotatingWarcWriter
 from tests.unit.test_warc import fixed_clock, fixed_ids, make_exchange
 
 if TYPE_CHECKING:

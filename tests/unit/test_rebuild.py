@@ -1,4 +1,4 @@
-"""Unit tests for archiver.rebuild (``archiver extract``) on a WARC written by the archiver's
+"""Unit tests for archiver.warc.rebuild (``archiver extract``) on a WARC written by the archiver's
 own writer from recorded pages (real warcio, no mocks): a gzip-encoded post page and its
 comments are rebuilt; a 404, a revisit and a WARC file cut inside its last record are
 reported, and everything else is still rebuilt. The whole spider-equals-rebuild checks run
@@ -14,7 +14,8 @@ from archiver.cli import main
 from archiver.extract.comments import extract_comments_from_html
 from archiver.extract.page import parse_html
 from archiver.extract.posts import extract_post_from_html
-from archiver.warc import HttpExchange, RotatingWarcWriter, WarcInfo
+from archiver.warc.records import HttpExchange, WarcInfo
+from archiver.warc.writer import RotatingWarcWriter
 from tests.unit.test_warc import FIXED_DATE, fixed_clock
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "twentytwentyone"

@@ -6,8 +6,8 @@ import io
 
 from scrapy.exporters import JsonLinesItemExporter
 
-from archiver.items import Author, Comment, Image, Link, Post, Provenance, Term
-from archiver.recordfiles import plain, record_line
+from archiver.records.items import Author, Comment, Image, Link, Post, Provenance, Term
+from archiver.records.lines import plain, record_line
 
 PROVENANCE = Provenance(
     url="http://blog.example/2020/01/ünïcode/",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from archiver.scheduling import FAILED, FINISHED, OPEN, Job, ScheduleState, job_outcome
+from archiver.fleet.scheduling import FAILED, FINISHED, OPEN, Job, ScheduleState, job_outcome
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from archiver.extract.comments import extract_comments_from_html
 from archiver.extract.page import parse_html
 from archiver.extract.posts import extract_post_from_html, post_from_api
-from archiver.items import Comment, Post, json_schema
+from archiver.records.items import Comment, Post, json_schema
 from tests.conftest import load_fixture
 
 

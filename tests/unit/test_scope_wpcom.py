@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from archiver.discovery import blog_scope, is_allowed, is_denied, is_in_scope
+from archiver.discovery.urls import blog_scope, is_allowed, is_denied, is_in_scope
 from archiver.extract.comments import comment_page_urls
 from archiver.extract.page import parse_html
 from tests.conftest import load_fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.sites import Schedule, SitesFileError, load_sites
+from archiver.fleet.sites import Schedule, SitesFileError, load_sites
 
 ROOT = Path(__file__).resolve().parents[2]
 

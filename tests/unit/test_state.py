@@ -1,4 +1,4 @@
-"""The site state (archiver.state): schema migrations, crawls, the diff of REST listings,
+"""The site state (archiver.state.site): schema migrations, crawls, the diff of REST listings,
 captures for conditional GETs and revisits (issue 6)."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from archiver.idsets import CommentOwners, IdSet, KeyMap
-from archiver.posttable import KnownPost, PostTable
-from archiver.state import (
+from archiver.state.idsets import CommentOwners, IdSet, KeyMap
+from archiver.state.posttable import KnownPost, PostTable
+from archiver.state.site import (
     MIGRATIONS,
     SiteState,
     apply_listing,
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from archiver.state import CrawlRun
+    from archiver.state.site import CrawlRun
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The summary's id lists (archiver.summary.IdList) read an IdSet as they are written, and
+"""The summary's id lists (archiver.crawl.summary.IdList) read an IdSet as they are written, and
 stand for the sorted list they replace: in summary.json and for the signal's receivers."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archiver.idsets import IdSet
-from archiver.summary import IdList
+from archiver.crawl.summary import IdList
+from archiver.state.idsets import IdSet
 
 ids = st.lists(st.one_of(st.integers(0, 5000), st.integers(-(2**70), 2**70)))
 

@@ -1,4 +1,4 @@
-"""Unit tests for archiver.verify and ``archiver verify``: a good crawl passes, and each
+"""Unit tests for archiver.warc.verify and ``archiver verify``: a good crawl passes, and each
 defect injected into a copy of it is found (real warcio and cdxj-indexer, no mocks)."""
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.cdx import INDEX_FILE, write_cdxj_index
 from archiver.cli import main
-from archiver.verify import WarcVerifier
-from archiver.warc import HttpExchange, RotatingWarcWriter, WarcInfo
+from archiver.warc.cdxj import INDEX_FILE, write_cdxj_index
+from archiver.warc.records import HttpExchange, WarcInfo
+from archiver.warc.verify import WarcVerifier
+from archiver.warc.writer import RotatingWarcWriter
 from tests.unit.test_warc import FIXED_DATE, fixed_clock
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Unit tests for archiver.warc: golden records, round trips, rotation, external readers."""
+"""Unit tests for archiver.warc.records: golden records, round trips, rotation, external readers."""
 
 from __future__ import annotations
 
@@ -15,18 +15,18 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
-from archiver.warc import (
+from archiver.warc.records import (
     REVISIT_PROFILE,
     WARC_VERSION,
     HttpExchange,
     PayloadOrigin,
-    RotatingWarcWriter,
     WarcInfo,
     build_exchange_records,
     payload_digest,
     reason_phrase,
     sanitize_name,
 )
+from archiver.warc.writer import RotatingWarcWriter
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -1,0 +1,110 @@
+"""The records blog-archiver writes: one post (or page) and one comment per JSON line.
+
+Field order here is the key order in the JSONL files, so keep it stable; bump
+``SCHEMA_VERSION`` whenever a field changes meaning, is added or is removed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib.resources import files
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The published JSON Schema of ``"post"`` or ``"comment"`` records."""
+    text = files("archiver.records").joinpath("schemas", f"{kind}.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@dataclass(slots=True)
+class Author:
+    name: str = ""
+    url: str = ""
+
+
+@dataclass(slots=True)
+class Term:
+    """A category or tag."""
+
+    name: str
+    slug: str = ""
+
+
+@dataclass(slots=True)
+class Link:
+    href: str
+    text: str = ""
+
+
+@dataclass(slots=True)
+class Image:
+    src: str
+    alt: str = ""
+    caption: str = ""
+
+
+@dataclass(slots=True)
+class Provenance:
+    """Where in the crawl's WARC files the response a record came from is stored."""
+
+    url: str
+    source: str  # "html", "api", "sitemap", "feed"
+    warc_file: str = ""
+    warc_offset: int | None = None
+    warc_record_id: str = ""
+
+
+@dataclass(slots=True)
+class Post:
+    """A published post or page as a reader (and the REST API) saw it."""
+
+    id: int | None
+    type: str = "post"  # "post" or "page"
+    url: str = ""
+    canonical_url: str = ""
+    slug: str = ""
+    title: str = ""
+    author: Author = field(default_factory=Author)
+    published: str = ""  # ISO 8601 with offset
+    modified: str = ""
+    parent_id: int | None = None
+    categories: list[Term] = field(default_factory=list)
+    tags: list[Term] = field(default_factory=list)
+    excerpt: str = ""
+    content_html: str = ""
+    content_text: str = ""
+    links: list[Link] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    language: str = ""
+    sticky: bool = False
+    password_protected: bool = False
+    comment_status: str = ""  # "open", "closed" or "" when unknown
+    comment_count_declared: int | None = None
+    comments_external: str = ""  # "disqus", "facebook", ... when comments live elsewhere
+    comments_gated: str = ""  # "password": hidden with the body; "login": only members comment
+    field_sources: dict[str, str] = field(default_factory=dict)
+    provenance: list[Provenance] = field(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
+
+
+@dataclass(slots=True)
+class Comment:
+    """One approved public comment, pingback or trackback, placed in its thread."""
+
+    id: int
+    post_id: int | None
+    parent_id: int = 0  # 0 for a top-level comment
+    depth: int = 1
+    type: str = "comment"  # "comment", "pingback" or "trackback"
+    author: Author = field(default_factory=Author)
+    published: str = ""
+    content_html: str = ""
+    content_text: str = ""
+    permalink: str = ""
+    provenance: list[Provenance] = field(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
