@@ -1,5 +1,5 @@
 """Many blogs: a sites file scheduled on a real Scrapyd with ``archiver deploy`` and
-``archiver schedule``, as the cron line in the README runs it.
+``archiver schedule``, as the cron line in docs/many-blogs.md runs it.
 
 There is one test WordPress, so the two blogs of the sites file are that blog archived
 twice, under two site names with their own output folders and politeness settings (the
