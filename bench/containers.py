@@ -47,7 +47,7 @@ WORKLOADS: dict[str, tuple[str, ...]] = {
     # post id -> (type, link, modified), set per post, looked up per post, read at the end
     "posts (PostTable)": ("PostTable", "dict", "sqlite-memory", "sqlite-temp"),
     # the comment file's lines sorted by (post id, comment id) at the crawl's end
-    "JSONL sort (LineSorter)": ("LineSorter", "list", "sqlite-temp"),
+    "JSONL sort (LineSorter)": ("LineSorter", "list", "sqlite-temp", "sqlite-temp-512k"),
 }
 
 
@@ -279,8 +279,11 @@ def line_sort(candidate: str, d: dict[str, Any]) -> Callable[[], int]:
             return _write_spans(path, ((start, length) for _, start, length in spans))
 
         return run_list
-    db = _sqlite(candidate)
-    db.execute("PRAGMA cache_size=-2000")  # SQLite's default page cache: 2 MB
+    db = _sqlite("sqlite-temp")
+    # SQLite's default page cache is 2 MB; a smaller one trades speed for memory
+    db.execute(
+        "PRAGMA cache_size=-512" if candidate.endswith("512k") else "PRAGMA cache_size=-2000"
+    )
     db.execute("CREATE TABLE lines (post INTEGER, id INTEGER, start INTEGER, length INTEGER)")
 
     def run_sql() -> int:

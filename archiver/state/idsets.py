@@ -2,27 +2,25 @@
 
 A blog has about ten times more comments than posts, and a crawl keeps two facts about
 each comment it archived until it ends: that its id was seen (duplicates are dropped) and
-which thread it belongs to (for the state, see :mod:`archiver.state.site`). In Python sets and
-dicts that is about 150 bytes a comment, the largest part of a crawl's memory growth;
-here it is a few bytes: ids in a Roaring bitmap (pyroaring), owners in typed arrays.
-URLs and requests seen are kept as 64-bit hashes, in sorted arrays (:class:`KeySet`),
-and counts per post in sorted arrays too (:class:`KeyMap`).
-
-Beyond the bytes, typed arrays keep no small object alive: a few long-lived objects per
-record (an int, a tuple, a string) scattered among the crawl's short-lived ones hold
-whole pages of the allocator, which is how a crawl's memory grows faster than its data.
+which thread it belongs to (for the state, see :mod:`archiver.state.site`). In Python sets
+and dicts that is about 150 bytes a comment, the largest part of a crawl's memory growth;
+here it is a few bytes: ids in a Roaring bitmap (pyroaring, :class:`IdSet`), owners in
+typed arrays (:class:`CommentOwners`, which SQLite cannot match for speed: see
+``bench/containers.py``). URL keys and counts per post, where SQLite is as fast, live in
+the process's scratch database (:class:`KeySet`, :class:`KeyMap`,
+:mod:`archiver.state.scratch`), so they cost no memory as the blog grows.
 """
 
 from __future__ import annotations
 
-import heapq
 import sys
 from array import array
-from bisect import bisect_left
 from collections.abc import MutableSet
 from typing import TYPE_CHECKING
 
 from pyroaring import BitMap64
+
+from archiver.state.scratch import SHIFT, held, keys_of, new_owner, stored
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -31,7 +29,6 @@ _ID_LIMIT = 1 << 64  # BitMap64 and array("Q") hold 0 <= id < 2**64
 _UINT32_MAX = (1 << 32) - 1  # CommentOwners: WordPress's comment ids, until a larger one
 _NO_POST = _ID_LIMIT - 1  # CommentOwners: the owner's post id is None
 _RECENT_OWNERS = 64  # threads whose owner index CommentOwners keeps
-_MERGE_MIN = 1024  # KeySet, KeyMap: fewest recent keys merged into the sorted array at once
 
 Owner = tuple[int | None, str]
 """(post id, comment type) of a comment."""
@@ -193,110 +190,94 @@ class CommentOwners:
 
 class KeySet(MutableSet[int]):
     """A set of 64-bit keys (hashes: :func:`archiver.discovery.urls.canonical_key`, request
-    fingerprints) in about 10 bytes a key, where a Python set takes about 70.
+    fingerprints), kept in the process's scratch database (:mod:`archiver.state.scratch`):
+    hashes are spread over the whole range, where a Roaring bitmap saves nothing, and a
+    Python set takes about 70 bytes a key for as long as the crawl runs."""
 
-    Hashes are spread over the whole range, where a Roaring bitmap saves nothing; here
-    they lie in a sorted ``array("Q")`` searched by bisection, and the keys added since
-    the last merge in a plain set, merged once they are an eighth of the array (so each
-    key is copied a few times in all, and the set stays small).
-    """
-
-    __slots__ = ("_recent", "_sorted")
+    __slots__ = ("__weakref__", "_db", "_owner")
 
     def __init__(self, keys: Iterable[int] = ()) -> None:
-        self._sorted = array("Q")
-        self._recent: set[int] = set()
-        for key in keys:
-            self.add(key)
+        self._db, self._owner = new_owner(self)
+        self.update(keys)
 
     def add(self, value: int) -> None:
-        if not 0 <= value < _ID_LIMIT:
+        if not held(value):
             raise ValueError(f"a KeySet holds keys in 0..2**64-1, not {value}")
-        if value in self:
-            return
-        self._recent.add(value)
-        if len(self._recent) >= max(_MERGE_MIN, len(self._sorted) >> 3):
-            self._merge()
+        self._db.execute(
+            "INSERT OR IGNORE INTO keysets VALUES (?, ?)", (self._owner, stored(value))
+        )
 
     def update(self, values: Iterable[int]) -> None:
         for value in values:
             self.add(value)
 
     def discard(self, value: int) -> None:
-        self._recent.discard(value)
-        index = self._index(value)
-        if index is not None:
-            del self._sorted[index]
+        if held(value):
+            self._db.execute(
+                "DELETE FROM keysets WHERE owner = ? AND key = ?", (self._owner, stored(value))
+            )
 
     def __contains__(self, value: object) -> bool:
-        return value in self._recent or self._index(value) is not None
-
-    def _index(self, value: object) -> int | None:
-        return _find(self._sorted, value)
-
-    def _merge(self) -> None:
-        # heapq.merge: no list of every key on the way (the point of the class).
-        self._sorted = array("Q", heapq.merge(self._sorted, sorted(self._recent)))
-        self._recent = set()
+        if not held(value):
+            return False
+        row = self._db.execute(
+            "SELECT 1 FROM keysets WHERE owner = ? AND key = ?",
+            (self._owner, stored(value)),  # type: ignore[arg-type]  # held: an int
+        ).fetchone()
+        return row is not None
 
     def __len__(self) -> int:
-        return len(self._sorted) + len(self._recent)
+        query = "SELECT count(*) FROM keysets WHERE owner = ?"
+        return int(self._db.execute(query, (self._owner,)).fetchone()[0])
 
     def __iter__(self) -> Iterator[int]:
-        yield from self._sorted
-        yield from list(self._recent)
+        """The keys in ascending order."""
+        query = "SELECT key FROM keysets WHERE owner = ? ORDER BY key"
+        return keys_of(self._db.execute(query, (self._owner,)))
 
     def __repr__(self) -> str:
-        return f"KeySet({sorted(self)!r})"
+        return f"KeySet({list(self)!r})"
 
 
 class KeyMap:
-    """A map of keys in 0..2**64-1 (post ids) to ints (counts, row numbers) in about 20
-    bytes an entry, where a dict of ints takes about 100.
+    """A map of keys in 0..2**64-1 (post ids, URL keys) to ints (counts, post ids), kept
+    in the process's scratch database (:mod:`archiver.state.scratch`). Iteration is in key
+    order. Any other int key (a negative id) is held in a plain dict, iterated last."""
 
-    As in :class:`KeySet`: keys in a sorted ``array("Q")`` searched by bisection, their
-    values in a parallel ``array("q")``, and the keys added since the last merge in a
-    small dict, merged once it is an eighth of the arrays. Iteration is in key order. Any
-    other int key (a negative id) is held in a plain dict, iterated last.
-    """
-
-    __slots__ = ("_keys", "_others", "_recent", "_values")
+    __slots__ = ("__weakref__", "_db", "_others", "_owner")
 
     def __init__(self, items: Mapping[int, int] | None = None) -> None:
-        self._keys = array("Q")
-        self._values = array("q")
-        self._recent: dict[int, int] = {}
+        self._db, self._owner = new_owner(self)
         self._others: dict[int, int] = {}
         for key, value in (items or {}).items():
             self[key] = value
 
     def __setitem__(self, key: int, value: int) -> None:
-        index = self._index(key)
-        if index is not None:
-            self._values[index] = value
-            return
-        if not 0 <= key < _ID_LIMIT:
+        if not held(key):
             self._others[key] = value
             return
-        self._recent[key] = value
-        if len(self._recent) >= max(_MERGE_MIN, len(self._keys) >> 3):
-            self._merge()
+        self._db.execute(
+            "INSERT OR REPLACE INTO keymaps VALUES (?, ?, ?)", (self._owner, stored(key), value)
+        )
 
     def add(self, key: int, amount: int = 1) -> None:
         """Add ``amount`` to the value of ``key`` (0 if absent): a counter."""
-        index = self._index(key)
-        if index is not None:
-            self._values[index] += amount
-        else:
-            self[key] = self._recent.get(key, self._others.get(key, 0)) + amount
+        if not held(key):
+            self._others[key] = self._others.get(key, 0) + amount
+            return
+        self._db.execute(
+            "INSERT INTO keymaps VALUES (?, ?, ?) "
+            "ON CONFLICT (owner, key) DO UPDATE SET value = value + excluded.value",
+            (self._owner, stored(key), amount),
+        )
 
     def get(self, key: int, default: int | None = None) -> int | None:
-        index = self._index(key)
-        if index is not None:
-            return self._values[index]
-        if key in self._recent:
-            return self._recent[key]
-        return self._others.get(key, default)
+        if not held(key):
+            return self._others.get(key, default)
+        row = self._db.execute(
+            "SELECT value FROM keymaps WHERE owner = ? AND key = ?", (self._owner, stored(key))
+        ).fetchone()
+        return default if row is None else int(row[0])
 
     def __getitem__(self, key: int) -> int:
         value = self.get(key)
@@ -305,27 +286,19 @@ class KeyMap:
         return value
 
     def __contains__(self, key: object) -> bool:
-        return key in self._recent or self._index(key) is not None or key in self._others
-
-    def _index(self, key: object) -> int | None:
-        return _find(self._keys, key)
-
-    def _merge(self) -> None:
-        keys, values = array("Q"), array("q")
-        recent = sorted(self._recent.items())
-        # heapq.merge: no list of every entry on the way (the point of the class).
-        for key, value in heapq.merge(zip(self._keys, self._values, strict=True), recent):
-            keys.append(key)
-            values.append(value)
-        self._keys, self._values, self._recent = keys, values, {}
+        if not held(key):
+            return key in self._others
+        return self.get(key) is not None  # type: ignore[arg-type]  # held: an int
 
     def __len__(self) -> int:
-        return len(self._keys) + len(self._recent) + len(self._others)
+        query = "SELECT count(*) FROM keymaps WHERE owner = ?"
+        return int(self._db.execute(query, (self._owner,)).fetchone()[0]) + len(self._others)
 
     def items(self) -> Iterator[tuple[int, int]]:
         """Entries in key order (keys outside 0..2**64-1 last)."""
-        recent = sorted(self._recent.items())
-        yield from heapq.merge(zip(self._keys, self._values, strict=True), recent)
+        query = "SELECT key, value FROM keymaps WHERE owner = ? ORDER BY key"
+        for key, value in self._db.execute(query, (self._owner,)):
+            yield key + SHIFT, value
         yield from list(self._others.items())
 
     def __iter__(self) -> Iterator[int]:
@@ -348,13 +321,3 @@ class KeyMap:
 
     def __repr__(self) -> str:
         return f"KeyMap({dict(self.items())!r})"
-
-
-def _find(keys: array[int], key: object) -> int | None:
-    """Where ``key`` is in the sorted 64-bit ``keys`` (:class:`KeySet`, :class:`KeyMap`)."""
-    if not isinstance(key, int) or not 0 <= key < _ID_LIMIT:
-        return None
-    index = bisect_left(keys, key)
-    if index < len(keys) and keys[index] == key:
-        return index
-    return None

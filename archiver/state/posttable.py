@@ -1,22 +1,29 @@
-"""Posts a crawl keeps until it ends (what it captured, what earlier crawls knew), in
-typed arrays and one buffer of text: about 110 bytes a post, where a dict of small
-objects takes about 400, and no small object a post (see :mod:`archiver.state.idsets`)."""
+"""Posts a crawl keeps until it ends (what it captured, what earlier crawls knew), and
+their URLs, in the process's scratch database (:mod:`archiver.state.scratch`): no Python
+object a post, and memory that does not grow with the blog."""
 
 from __future__ import annotations
 
 import sys
-from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from archiver.state.idsets import KeyMap
+from archiver.state.scratch import SHIFT, held, new_owner, stored
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
 # Lossless for any str (a lone surrogate from a percent-decoded URL included).
 _ENCODING, _ERRORS = "utf-8", "surrogatepass"
+
+
+def _blob(text: str) -> bytes:
+    return text.encode(_ENCODING, _ERRORS)
+
+
+def _text(blob: bytes) -> str:
+    return blob.decode(_ENCODING, _ERRORS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,106 +34,117 @@ class KnownPost:
     modified: str
 
 
-class TextColumn:
-    """Strings appended one after the other in one buffer, read back by row number."""
-
-    __slots__ = ("_ends", "_text")
-
-    def __init__(self) -> None:
-        self._text = bytearray()
-        self._ends = array("Q")
-
-    def append(self, value: str) -> int:
-        self._text += value.encode(_ENCODING, _ERRORS)
-        self._ends.append(len(self._text))
-        return len(self._ends) - 1
-
-    def __getitem__(self, row: int) -> str:
-        start = self._ends[row - 1] if row else 0
-        return self._text[start : self._ends[row]].decode(_ENCODING, _ERRORS)
-
-    def __len__(self) -> int:
-        return len(self._ends)
-
-
 class TextMap(Mapping[int, str]):
-    """Post id -> a string (its URL): a :class:`~archiver.state.idsets.KeyMap` to a row of a
-    :class:`TextColumn`. A value set again is appended again (the old bytes stay)."""
+    """Post id -> a string (its URL). Keys outside 0..2**64-1 are held in a plain dict."""
 
-    __slots__ = ("_rows", "_text")
+    __slots__ = ("__weakref__", "_db", "_others", "_owner")
 
     def __init__(self, items: Mapping[int, str] | None = None) -> None:
-        self._rows = KeyMap()
-        self._text = TextColumn()
+        self._db, self._owner = new_owner(self)
+        self._others: dict[int, str] = {}
         for key, value in (items or {}).items():
             self[key] = value
 
     def __setitem__(self, key: int, value: str) -> None:
-        self._rows[key] = self._text.append(value)
+        if not held(key):
+            self._others[key] = value
+            return
+        self._db.execute(
+            "INSERT OR REPLACE INTO texts VALUES (?, ?, ?)",
+            (self._owner, stored(key), _blob(value)),
+        )
 
     def __getitem__(self, key: int) -> str:
-        return self._text[self._rows[key]]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._rows
+        if not held(key):
+            return self._others[key]
+        row = self._db.execute(
+            "SELECT value FROM texts WHERE owner = ? AND key = ?", (self._owner, stored(key))
+        ).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return _text(row[0])
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._rows)
+        query = "SELECT key FROM texts WHERE owner = ? ORDER BY key"
+        for (key,) in self._db.execute(query, (self._owner,)):
+            yield key + SHIFT
+        yield from list(self._others)
 
     def __len__(self) -> int:
-        return len(self._rows)
+        query = "SELECT count(*) FROM texts WHERE owner = ?"
+        return int(self._db.execute(query, (self._owner,)).fetchone()[0]) + len(self._others)
 
 
 class PostTable(Mapping[int, KnownPost]):
-    """Post id -> :class:`KnownPost`, in columns: a row number per id (a
-    :class:`~archiver.state.idsets.KeyMap`), the type as the number of an interned string,
-    link and modified time in :class:`TextColumn`. Iterates in id order. A post set
-    again takes a new row (the old one stays, unread)."""
+    """Post id -> :class:`KnownPost`, iterated in id order (ids outside 0..2**64-1 last, in
+    a plain dict). The type is kept as the number of an interned string, so every post
+    read back shares one string per type."""
 
-    __slots__ = ("_kind_codes", "_kinds", "_links", "_modified", "_rows", "_types")
+    __slots__ = ("__weakref__", "_db", "_kind_codes", "_kinds", "_others", "_owner")
 
     def __init__(self, posts: Mapping[int, KnownPost] | Iterable[KnownPost] = ()) -> None:
-        self._rows = KeyMap()
-        self._types = array("H")
+        self._db, self._owner = new_owner(self)
         self._kinds: list[str] = []
         self._kind_codes: dict[str, int] = {}
-        self._links = TextColumn()
-        self._modified = TextColumn()
+        self._others: dict[int, KnownPost] = {}
         for post in posts.values() if isinstance(posts, Mapping) else posts:
             self[post.id] = post
 
     def __setitem__(self, post_id: int, post: KnownPost) -> None:
         if post.id != post_id:
             raise ValueError(f"post {post.id} stored as {post_id}")
+        if not held(post_id):
+            self._others[post_id] = post
+            return
         code = self._kind_codes.get(post.type)
         if code is None:
             # A type per post type, not one string per record unpickled from a worker.
             code = self._kind_codes[post.type] = len(self._kinds)
             self._kinds.append(sys.intern(post.type))
-        self._types.append(code)
-        self._links.append(post.link)
-        self._rows[post_id] = self._modified.append(post.modified)
+        self._db.execute(
+            "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?)",
+            (self._owner, stored(post_id), code, _blob(post.link), _blob(post.modified)),
+        )
 
     def __getitem__(self, post_id: int) -> KnownPost:
-        return self._post(post_id, self._rows[post_id])
+        if not held(post_id):
+            return self._others[post_id]
+        row = self._db.execute(
+            "SELECT id, type, link, modified FROM posts WHERE owner = ? AND id = ?",
+            (self._owner, stored(post_id)),
+        ).fetchone()
+        if row is None:
+            raise KeyError(post_id)
+        return self._post(row)
 
-    def _post(self, post_id: int, row: int) -> KnownPost:
-        kind = self._kinds[self._types[row]]
-        return KnownPost(post_id, kind, self._links[row], self._modified[row])
+    def _post(self, row: tuple[int, int, bytes, bytes]) -> KnownPost:
+        post_id, code, link, modified = row
+        return KnownPost(post_id + SHIFT, self._kinds[code], _text(link), _text(modified))
 
     def __contains__(self, post_id: object) -> bool:
-        return post_id in self._rows
+        if not held(post_id):
+            return post_id in self._others
+        row = self._db.execute(
+            "SELECT 1 FROM posts WHERE owner = ? AND id = ?",
+            (self._owner, stored(post_id)),  # type: ignore[arg-type]  # held: an int
+        ).fetchone()
+        return row is not None
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._rows)
+        for post_id, _ in self.items():
+            yield post_id
 
     def __len__(self) -> int:
-        return len(self._rows)
+        query = "SELECT count(*) FROM posts WHERE owner = ?"
+        return int(self._db.execute(query, (self._owner,)).fetchone()[0]) + len(self._others)
 
     def values(self) -> Iterator[KnownPost]:  # type: ignore[override]
-        for post_id, row in self._rows.items():
-            yield self._post(post_id, row)
+        for _, post in self.items():
+            yield post
 
     def items(self) -> Iterator[tuple[int, KnownPost]]:  # type: ignore[override]
-        for post_id, row in self._rows.items():
-            yield post_id, self._post(post_id, row)
+        query = "SELECT id, type, link, modified FROM posts WHERE owner = ? ORDER BY id"
+        for row in self._db.execute(query, (self._owner,)):
+            post = self._post(row)
+            yield post.id, post
+        yield from list(self._others.items())

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archiver.state import idsets
 from archiver.state.idsets import CommentOwners, IdSet, KeyMap, KeySet
 
 if TYPE_CHECKING:
@@ -131,10 +130,7 @@ def test_key_set_is_a_set(added: list[int], gone: list[int], probed: list[int]) 
     assert compact == expected
 
 
-def test_key_set_merges_its_recent_keys_and_keeps_finding_them(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(idsets, "_MERGE_MIN", 8)  # many merges, of every size
+def test_key_set_keeps_finding_many_keys_added_twice() -> None:
     compact = KeySet()
     added = [(n * 0x9E3779B97F4A7C15) % 2**64 for n in range(1, 5000)]
     for n, key in enumerate(added):
@@ -143,9 +139,7 @@ def test_key_set_merges_its_recent_keys_and_keeps_finding_them(
     assert len(compact) == len(added)
     assert all(key in compact for key in added)
     assert 0 not in compact
-    assert sorted(compact) == sorted(added)
-    # Most of them merged into the array: the recent set is at most an eighth of it.
-    assert len(compact._recent) <= len(compact._sorted) // 8 + 1
+    assert list(compact) == sorted(added)  # ascending, each once
 
 
 def test_key_set_refuses_what_is_not_a_64_bit_key() -> None:
@@ -184,8 +178,7 @@ def test_key_map_is_a_dict_of_ints(done: list[tuple[str, int, int]], probed: lis
     assert sorted(compact.values()) == sorted(plain.values())
 
 
-def test_key_map_merges_and_keeps_every_value(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(idsets, "_MERGE_MIN", 8)  # many merges, of every size
+def test_key_map_keeps_every_value_of_many_keys() -> None:
     compact = KeyMap()
     keys = [(n * 0x9E3779B97F4A7C15) % 2**64 for n in range(1, 3000)]
     for n, key in enumerate(keys):
@@ -196,7 +189,7 @@ def test_key_map_merges_and_keeps_every_value(monkeypatch: pytest.MonkeyPatch) -
         expected[key] += n
         expected[keys[n // 2]] += 1000
     assert dict(compact.items()) == expected
-    assert len(compact._recent) <= len(compact._keys) // 8 + 1
+    assert [key for key, _ in compact.items()] == sorted(expected)
     with pytest.raises(KeyError):
         compact[1]
     assert compact.get(1, -1) == -1
