@@ -39,15 +39,15 @@ from typing import TYPE_CHECKING, Any
 from cdxj_indexer.main import CompressedWriter
 
 from archiver import __version__
-from archiver.extract.site import BlogIdentity, identity_from_home_page, identity_from_rest_root
 from archiver.state.crawls import ArchivedRecords, crawl_folders, crawl_warcs, read_records
 from archiver.state.layout import safe_name, site_name
-from archiver.warc.captures import read_stored
+from archiver.warc.blog import blog_identity
 from archiver.warc.cdxj import LatestCaptures, parse_index_line, write_cdxj_index
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
+    from archiver.extract.site import BlogIdentity
     from archiver.warc.cdxj import IndexEntry
 
 __all__ = [
@@ -328,36 +328,6 @@ def _capture_of(post: dict[str, Any], captures: LatestCaptures) -> IndexEntry | 
         if url and url in captures.latest:
             return captures.latest[url]
     return None
-
-
-def blog_identity(
-    captures: LatestCaptures, start_url: str, folders: Sequence[Path]
-) -> BlogIdentity:
-    """The blog's name, tagline and language, from its REST root and home page captures."""
-    identity = BlogIdentity()
-    base = start_url.rstrip("/") + "/"
-    for url, read in ((base + "wp-json/", identity_from_rest_root),
-                      (base + "?rest_route=/", identity_from_rest_root),
-                      (base, identity_from_home_page)):  # fmt: skip
-        text = read_text(captures, url, folders)
-        if text:
-            identity = identity.filled_from(read(text))
-    return identity
-
-
-def read_text(captures: LatestCaptures, url: str, folders: Sequence[Path]) -> str:
-    """The decoded text of ``url``'s latest 200 capture, "" when there is none."""
-    entry = captures.payload_of(url)
-    if entry is None:
-        return ""
-    for folder in folders:
-        for warc in crawl_warcs(folder):
-            if warc.name == entry.filename:
-                try:
-                    return read_stored(warc, entry.offset).text() or ""
-                except (OSError, ValueError):
-                    return ""
-    return ""
 
 
 # --- the command and the end of a crawl ---------------------------------------------------
