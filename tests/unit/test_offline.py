@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from typing import Any, cast
 
 import lxml.html
 
@@ -18,7 +19,11 @@ from archiver.warc.wacz import rfc3339
 from tests.conftest import load_fixture
 
 
-def _seed() -> tuple[str, dict, list[dict]]:
+def _xp(root: Any, expression: str) -> list[Any]:
+    return cast("list[Any]", root.xpath(expression))
+
+
+def _seed() -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
     url, text = load_fixture("twentytwentyone", "seed-post.html")
     records = read_post_page(url, text, None)
     assert records.html_post is not None
@@ -46,7 +51,7 @@ def test_links_to_archived_posts_become_local_the_rest_external():
         lambda u: None,
     )
     root = lxml.html.fromstring(f"<div>{html}</div>")
-    anchors = root.xpath("//a[@href]")
+    anchors = _xp(root, "//a[@href]")
     assert len(anchors) == len(links)
     for anchor in anchors:
         href = anchor.get("href")
@@ -73,11 +78,11 @@ def test_images_local_when_archived_else_alt_text_and_embeds_become_links():
     )
     root = lxml.html.fromstring(f"<div>{out}</div>")
     assert [img.get("src") for img in root.iter("img")] == ["../media/1-a.png"]
-    assert root.xpath("//img/@srcset") == []
-    assert not root.xpath("//iframe | //@style | //@onclick")
-    embed = root.xpath("//a[@class='embed external']")[0]
+    assert _xp(root, "//img/@srcset") == []
+    assert not _xp(root, "//iframe | //@style | //@onclick")
+    embed = _xp(root, "//a[@class='embed external']")[0]
     assert embed.get("href") == "https://www.youtube.com/embed/x"
-    missing = root.xpath("//a[contains(@class, 'missing-image')]")[0]
+    missing = _xp(root, "//a[contains(@class, 'missing-image')]")[0]
     assert missing.text == "[image not archived: Gone]"
     assert missing.get("href") == "http://blog.example/missing.png"
 
