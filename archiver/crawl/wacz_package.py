@@ -5,9 +5,10 @@ earlier in ``EXTENSIONS``), the sorted JSONL files and ``index.cdxj`` (written b
 recorder on ``spider_closed``) are there, :func:`archiver.warc.wacz.package_crawls`
 packages the crawl folder into ``<site>-<crawl>.wacz`` beside them. On by default;
 ``ARCHIVER_WACZ_ENABLED=False`` turns it off. A distributed crawl's workers write none
-(``archiver wacz`` packages the merged crawl folder). A package that cannot be written
-(disk full, unreadable WARC) is logged as an error and leaves the crawl's files as they
-are: the WARC files stay the archive.
+of their own: the worker that merges the crawl packages the merged folder
+(:func:`write_crawl_wacz`, called by :mod:`archiver.fleet.redis_frontier`). A package
+that cannot be written (disk full, unreadable WARC) is logged as an error and leaves the
+crawl's files as they are: the WARC files stay the archive.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from archiver.warc.wacz import package_crawls
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
+    from archiver.warc.wacz import PackageSummary
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +41,7 @@ class WaczPackageExtension:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("ARCHIVER_WACZ_ENABLED", True) or not settings.getbool(
-            "ARCHIVER_WARC_ENABLED", True
-        ):
+        if not wacz_enabled(settings):
             raise NotConfigured
         extension = cls(print_line=settings.getbool("ARCHIVER_PRINT_SUMMARY", True))
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
@@ -52,14 +54,25 @@ class WaczPackageExtension:
         self.crawl_dir = Path(crawl_dir) if crawl_dir and not shared else None
 
     def engine_stopped(self) -> None:
-        if self.crawl_dir is None or not self.crawl_dir.is_dir():
-            return
-        try:
-            summary = package_crawls(self.crawl_dir)
-        except (OSError, ValueError) as error:
-            logger.error("no WACZ written for %s: %s", self.crawl_dir, error)
-            return
-        logger.info(summary.line())
-        if self.print_line:
-            sys.stdout.write(f"  {summary.line()}\n")
-            sys.stdout.flush()
+        if self.crawl_dir is not None and self.crawl_dir.is_dir():
+            write_crawl_wacz(self.crawl_dir, self.print_line)
+
+
+def wacz_enabled(settings: BaseSettings) -> bool:
+    return settings.getbool("ARCHIVER_WACZ_ENABLED", True) and settings.getbool(
+        "ARCHIVER_WARC_ENABLED", True
+    )
+
+
+def write_crawl_wacz(crawl_dir: Path, print_line: bool) -> PackageSummary | None:
+    """Package ``crawl_dir``; an error is logged, not raised: the crawl's files stay."""
+    try:
+        summary = package_crawls(crawl_dir)
+    except (OSError, ValueError) as error:
+        logger.error("no WACZ written for %s: %s", crawl_dir, error)
+        return None
+    logger.info(summary.line())
+    if print_line:
+        sys.stdout.write(f"  {summary.line()}\n")
+        sys.stdout.flush()
+    return summary

@@ -17,6 +17,7 @@ of those again. Then:
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -60,7 +61,8 @@ def rewrite_fragment(html: str, base_url: str, link_to: Resolver, media_at: Reso
             _embed_as_link(element, base_url, media_at)
         elif tag == "source":
             element.drop_tree()
-    text = root.text or ""
+    # The wrapper's own text is text, not markup: escaped as lxml escapes the rest.
+    text = escape(root.text or "", quote=False)
     return text + "".join(
         lxml.html.tostring(child, encoding="unicode", method="html") for child in root
     )

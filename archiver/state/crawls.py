@@ -7,6 +7,8 @@ which crawls a path means, oldest first; :func:`crawl_warcs` lists a crawl's WAR
 crawls' ``posts.jsonl`` and ``comments.jsonl`` as one archive: an incremental crawl
 writes only new and edited records, so the latest crawl holding a record gives it, and
 records of earlier crawls stay (deletions are never removed from an archive).
+:class:`RecordLines` finds the same latest records by where their lines are, for readers
+that go through them one at a time.
 
 Records are plain dicts as the JSONL holds them, so whatever writes records of the same
 schema (another engine, a rebuild) is read the same way.
@@ -16,16 +18,25 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from array import array
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
+from archiver.state.idsets import IdSet
 from archiver.state.layout import COMMENTS_FILE, POSTS_FILE, SUMMARY_FILE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from pathlib import Path
 
-__all__ = ["ArchivedRecords", "crawl_folders", "crawl_warcs", "read_records"]
+__all__ = [
+    "ArchivedRecords",
+    "RecordLines",
+    "crawl_folders",
+    "crawl_warcs",
+    "read_records",
+    "start_url_of",
+]
 
 STATE_FILE = "state.sqlite"  # archiver.state.site.STATE_FILE (not imported: no SQLite layer)
 WARC_PATTERNS = ("*.warc.gz", "*.warc")
@@ -131,3 +142,77 @@ def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
         for line in stream:
             if line.strip():
                 yield json.loads(line)
+
+
+def start_url_of(folders: Iterable[Path]) -> str:
+    """The blog's address, from the latest crawl's ``summary.json`` that names it."""
+    url = ""
+    for folder in folders:
+        summary = folder / SUMMARY_FILE
+        if summary.is_file():
+            url = str(json.loads(summary.read_text("utf-8")).get("start_url") or url)
+    return url
+
+
+_OFFSET_BITS = 40  # a JSONL file below 1 TB; the folder's position in the bits above
+
+
+class RecordLines:
+    """Where the latest line of every post and comment of some crawls is, not the records
+    themselves: a WACZ at the end of a crawl of a large blog must not hold its records in
+    memory (the crawl's memory stays flat). Newest crawl first, the first line of an id
+    wins; comments are found by their post, as packed (folder, offset) ints."""
+
+    def __init__(self, folders: Iterable[Path]) -> None:
+        self.folders = list(folders)
+        self.posts: dict[int, int] = {}  # post id -> packed location
+        self.comments: dict[int, array[int]] = {}  # post id -> packed locations
+        self._files: dict[int, IO[bytes]] = {}
+        seen = IdSet()
+        for position in reversed(range(len(self.folders))):
+            folder = self.folders[position]
+            for offset, record in _lines_at(folder / POSTS_FILE):
+                if record.get("id") is not None:
+                    self.posts.setdefault(int(record["id"]), position << _OFFSET_BITS | offset)
+            for offset, record in _lines_at(folder / COMMENTS_FILE):
+                comment_id = record.get("id")
+                if comment_id is None or int(comment_id) in seen:
+                    continue
+                seen.add(int(comment_id))
+                post_id = int(record.get("post_id") or 0)
+                self.comments.setdefault(post_id, array("q")).append(
+                    position << _OFFSET_BITS | offset
+                )
+
+    def post(self, post_id: int) -> dict[str, Any]:
+        return self._read(POSTS_FILE, self.posts[post_id])
+
+    def comments_of(self, post_id: int) -> Iterator[dict[str, Any]]:
+        for location in self.comments.get(post_id, ()):
+            yield self._read(COMMENTS_FILE, location)
+
+    def _read(self, name: str, location: int) -> dict[str, Any]:
+        position, offset = location >> _OFFSET_BITS, location & ((1 << _OFFSET_BITS) - 1)
+        key = position * 2 + (name == COMMENTS_FILE)
+        stream = self._files.get(key)
+        if stream is None:
+            stream = self._files[key] = (self.folders[position] / name).open("rb")
+        stream.seek(offset)
+        record: dict[str, Any] = json.loads(stream.readline())
+        return record
+
+    def close(self) -> None:
+        for stream in self._files.values():
+            stream.close()
+        self._files.clear()
+
+
+def _lines_at(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    if not path.is_file():
+        return
+    with path.open("rb") as stream:
+        offset = 0
+        for line in stream:
+            if line.strip():
+                yield offset, json.loads(line)
+            offset += len(line)

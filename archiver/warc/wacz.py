@@ -39,13 +39,13 @@ from typing import TYPE_CHECKING, Any
 from cdxj_indexer.main import CompressedWriter
 
 from archiver import __version__
-from archiver.state.crawls import ArchivedRecords, crawl_folders, crawl_warcs, read_records
+from archiver.state.crawls import RecordLines, crawl_folders, crawl_warcs, start_url_of
 from archiver.state.layout import safe_name, site_name
 from archiver.warc.blog import blog_identity
 from archiver.warc.cdxj import LatestCaptures, parse_index_line, write_cdxj_index
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from archiver.extract.site import BlogIdentity
     from archiver.warc.cdxj import IndexEntry
@@ -129,7 +129,7 @@ class Contents:
     """What a package says besides its WARC files: its pages, title and description.
     The first page is the package's main page."""
 
-    pages: Sequence[WaczPage]
+    pages: Iterable[WaczPage]  # read once, as the package is written
     title: str = ""
     description: str = ""
 
@@ -155,8 +155,9 @@ def write_wacz(
         folder = Path(work)
         index_lines, captures = _build_index(warcs, folder)
         contents = contents_for(captures)
-        pages, title = list(contents.pages), contents.title
-        main_page = pages[0] if pages else None
+        title = contents.title
+        pages_file = folder / "pages.jsonl"
+        count, main_page = _write_pages(contents.pages, title, pages_file)
         partial = folder / "package.wacz"
         with zipfile.ZipFile(partial, "w", allowZip64=True) as package:
             resources = [
@@ -169,7 +170,7 @@ def write_wacz(
             resources.append(
                 _add_file(package, IDX_PATH, folder / "index.idx", zipfile.ZIP_DEFLATED)
             )
-            resources.append(_add_bytes(package, PAGES_PATH, _pages_jsonl(pages, title)))
+            resources.append(_add_file(package, PAGES_PATH, pages_file, zipfile.ZIP_DEFLATED))
             datapackage = _datapackage(resources, title, contents.description, main_page)
             package.writestr(_info(DATAPACKAGE, zipfile.ZIP_DEFLATED), datapackage)
             digest = {"path": DATAPACKAGE, "hash": "sha256:" + _sha256(datapackage)}
@@ -177,7 +178,7 @@ def write_wacz(
                 _info(DATAPACKAGE_DIGEST, zipfile.ZIP_DEFLATED), json.dumps(digest, indent=2)
             )
         partial.replace(output)
-    return index_lines, len(pages), captures
+    return index_lines, count, captures
 
 
 def _build_index(warcs: Sequence[Path], folder: Path) -> tuple[int, LatestCaptures]:
@@ -230,11 +231,6 @@ def _add_file(
     return _resource(path, stat.st_size, digest.hexdigest())
 
 
-def _add_bytes(package: zipfile.ZipFile, path: str, data: bytes) -> dict[str, Any]:
-    package.writestr(_info(path, zipfile.ZIP_DEFLATED), data)
-    return _resource(path, len(data), _sha256(data))
-
-
 def _resource(path: str, size: int, sha256: str) -> dict[str, Any]:
     # Frictionless wants a lower-case name; browsertrix-crawler and py-wacz use the file name.
     return {
@@ -249,16 +245,17 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _pages_jsonl(pages: Iterable[WaczPage], title: str) -> bytes:
-    header = {
-        "format": "json-pages-1.0",
-        "id": "pages",
-        "title": title or "Pages",
-        "hasText": True,
-    }
-    lines = [json.dumps(header, ensure_ascii=False)]
-    lines += [json.dumps(page.line(), ensure_ascii=False) for page in pages]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+def _write_pages(pages: Iterable[WaczPage], title: str, path: Path) -> tuple[int, WaczPage | None]:
+    """``pages/pages.jsonl``, written as the pages come; (their number, the first)."""
+    header = {"format": "json-pages-1.0", "id": "pages", "title": title or "Pages", "hasText": True}
+    count, first = 0, None
+    with path.open("w", encoding="utf-8") as out:
+        out.write(json.dumps(header, ensure_ascii=False) + "\n")
+        for page in pages:
+            first = first or page
+            count += 1
+            out.write(json.dumps(page.line(), ensure_ascii=False) + "\n")
+    return count, first
 
 
 def _datapackage(
@@ -285,42 +282,36 @@ def _datapackage(
 
 
 def blog_pages(
-    records: ArchivedRecords, captures: LatestCaptures, home: WaczPage | None = None
-) -> list[WaczPage]:
-    """The home page (when given), then every post and page of ``records`` whose page the
-    captures hold, newest first; each with its text and its comments' (author: text), so a
-    search in ReplayWeb.page finds posts by what their comments say too."""
-    comments: dict[int, list[dict[str, Any]]] = {}
-    for comment in records.comments.values():
-        comments.setdefault(int(comment.get("post_id") or 0), []).append(comment)
-    pages = [home] if home is not None else []
-    posts = sorted(
-        records.posts.values(),
-        key=lambda p: (str(p.get("published") or ""), int(p["id"])),
-        reverse=True,
-    )
-    for post in posts:
+    lines: RecordLines,
+    captures: LatestCaptures,
+    home: WaczPage | None = None,
+    missing: list[int] | None = None,
+) -> Iterator[WaczPage]:
+    """The home page (when given), then every post and page whose page the captures hold,
+    by id, read one at a time; each with its text and its comments' (author: text), so a
+    search in ReplayWeb.page finds posts by what their comments say too. The ids of posts
+    without a captured page go to ``missing``."""
+    if home is not None:
+        yield home
+    for post_id in sorted(lines.posts):
+        post = lines.post(post_id)
         entry = _capture_of(post, captures)
         if entry is None:
+            if missing is not None:
+                missing.append(post_id)
             continue
-        thread = sorted(comments.get(int(post["id"]), []), key=lambda c: int(c["id"]))
-        text = "\n\n".join(
-            [str(post.get("content_text") or "")]
-            + [
-                f"{(c.get('author') or {}).get('name') or ''}: {c.get('content_text') or ''}"
-                for c in thread
-            ]
+        texts = [str(post.get("content_text") or "")]
+        texts += [
+            f"{(c.get('author') or {}).get('name') or ''}: {c.get('content_text') or ''}"
+            for c in sorted(lines.comments_of(post_id), key=lambda c: int(c["id"]))
+        ]
+        yield WaczPage(
+            id=f"{post.get('type') or 'post'}-{post_id}",
+            url=entry.url,
+            timestamp=entry.timestamp,
+            title=str(post.get("title") or entry.url),
+            text="\n\n".join(texts).strip(),
         )
-        pages.append(
-            WaczPage(
-                id=f"{post.get('type') or 'post'}-{post['id']}",
-                url=entry.url,
-                timestamp=entry.timestamp,
-                title=str(post.get("title") or entry.url),
-                text=text.strip(),
-            )
-        )
-    return pages
 
 
 def _capture_of(post: dict[str, Any], captures: LatestCaptures) -> IndexEntry | None:
@@ -349,41 +340,45 @@ def package_crawls(path: Path, output: Path | None = None) -> PackageSummary:
     """
     folders = crawl_folders(path)
     warcs = [warc for folder in folders for warc in crawl_warcs(folder)]
-    records = read_records(folders)
-    output = output or default_output(folders, records.start_url)
+    start_url = start_url_of(folders)
+    output = output or default_output(folders, start_url)
+    lines = RecordLines(folders)
+    missing: list[int] = []
 
     def contents_for(captures: LatestCaptures) -> Contents:
-        identity = blog_identity(captures, records.start_url, folders)
-        home = captures.latest.get(records.start_url) if records.start_url else None
+        identity = blog_identity(captures, start_url, folders)
+        home = captures.latest.get(start_url) if start_url else None
         home_page = (
             WaczPage("home", home.url, home.timestamp, identity.name or home.url, "")
             if home is not None
             else None
         )
         return Contents(
-            blog_pages(records, captures, home_page),
+            blog_pages(lines, captures, home_page, missing),
             identity.name,
-            _description(identity, records, folders),
+            _description(identity, start_url, lines, folders),
         )
 
-    lines, pages, captures = write_wacz(warcs, output, contents_for)
-    found = sum(1 for post in records.posts.values() if _capture_of(post, captures) is not None)
+    try:
+        index_lines, pages, captures = write_wacz(warcs, output, contents_for)
+    finally:
+        lines.close()
     return PackageSummary(
         path=output,
         warcs=len(warcs),
-        index_lines=lines,
+        index_lines=index_lines,
         pages=pages,
         bytes=output.stat().st_size,
-        posts_without_capture=len(records.posts) - found,
+        posts_without_capture=len(missing),
         unresolved_revisits=captures.unresolved_revisits(),
     )
 
 
-def _description(identity: BlogIdentity, records: ArchivedRecords, folders: Sequence[Path]) -> str:
+def _description(
+    identity: BlogIdentity, start_url: str, lines: RecordLines, folders: Sequence[Path]
+) -> str:
     crawls = ", ".join(folder.name for folder in folders)
-    what = (
-        f"{records.start_url}: {len(records.posts)} posts and pages, "
-        f"{len(records.comments)} comments"
-    )
+    comments = sum(len(locations) for locations in lines.comments.values())
+    what = f"{start_url}: {len(lines.posts)} posts and pages, {comments} comments"
     tagline = f"{identity.description}\n\n" if identity.description else ""
     return f"{tagline}Archived by blog-archiver from {what} (crawls {crawls})."

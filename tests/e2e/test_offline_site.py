@@ -11,7 +11,7 @@ nested them; the search page finds a post by a word of one of its comments.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
@@ -63,7 +63,7 @@ def _static_links(path: Path, scripted: bool = False) -> tuple[list[tuple[str, b
     root = lxml.html.fromstring(path.read_bytes())
     if scripted:
         for element in list(root.iter("noscript")):
-            element.drop_tree()
+            cast("lxml.html.HtmlElement", element).drop_tree()
     links = [
         (urljoin(path.as_uri(), str(a.get("href"))), "external" in (a.get("class") or "").split())
         for a in root.iter("a")

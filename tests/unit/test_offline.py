@@ -18,6 +18,8 @@ from archiver.warc.cdxj import LatestCaptures, parse_index_line
 from archiver.warc.wacz import rfc3339
 from tests.conftest import load_fixture
 
+NONE = (lambda url: None, lambda url: None)  # nothing archived: no local link or medium
+
 
 def _xp(root: Any, expression: str) -> list[Any]:
     return cast("list[Any]", root.xpath(expression))
@@ -133,3 +135,11 @@ def test_latest_captures_take_the_newest_200_and_resolve_revisits_by_digest():
     assert original.offset == 5
     assert captures.unresolved_revisits() == 1  # sha1:Z's response is in another crawl
     assert rfc3339("20240201123456") == "2024-02-01T12:34:56Z"
+
+
+def test_text_that_reads_like_markup_stays_text():
+    out = rewrite_fragment(
+        "&lt;script&gt;alert(1)&lt;/script&gt; <b>&lt;i&gt;</b>", "http://b/", *NONE
+    )
+    assert out == "&lt;script&gt;alert(1)&lt;/script&gt; <b>&lt;i&gt;</b>"
+    assert rewrite_fragment('<a href="javascript:alert(1)">x</a>', "http://b/", *NONE) == "<a>x</a>"
