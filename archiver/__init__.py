@@ -6,10 +6,12 @@ The package reads in layers, each importing only the ones below it:
 ``cli``             the ``archiver`` command: one small function per subcommand
 ``fleet/``          many blogs and machines: sites file, Scrapyd scheduling and deploy, the
                     shared Redis frontier, merging workers' folders
+``offline/``        a browsable offline copy of an archived blog (static HTML, Jinja2),
+                    built from the records and the WARC files
 ``crawl/``          the Scrapy components that run inside a crawl: downloader middlewares,
                     extensions, pipelines, the duplicate filter, the extraction pool
 ``warc/``           WARC files: building and writing records, CDXJ, verify, captures read
-                    back, replay as Scrapy's HTTP cache, the rebuild of the JSON
+                    back, replay as Scrapy's HTTP cache, the rebuild of the JSON, WACZ
 ``state/``          what a site's crawls remember: SQLite state, the crawl lock, the folder
                     layout, the compact containers a crawl keeps in memory
 ``discovery/``      pure: where a blog lists its posts, which URLs are worth fetching

@@ -12,6 +12,11 @@ summary; exit status 0 when sound, 1 on any defect, 2 on a usage error.
 from the WARC files alone, offline, by running the crawl's own code against them
 (:mod:`archiver.warc.rebuild`); the result equals the crawl's JSONL byte for byte.
 
+``archiver wacz CRAWL_DIR|SITE_DIR [-o FILE]`` packages a crawl, or all crawls of a site,
+as a WACZ file for ReplayWeb.page (:mod:`archiver.warc.wacz`); every crawl also writes its
+own when it ends. ``archiver site CRAWL_DIR|SITE_DIR -o DIR`` writes a browsable offline
+copy of the archived blog, static HTML that opens from a folder (:mod:`archiver.offline`).
+
 ``archiver deploy --scrapyd URL`` adds this blog-archiver to a Scrapyd server;
 ``archiver schedule SITES.toml --scrapyd URL`` submits the due sites of a sites file
 (:mod:`archiver.fleet.scheduling`); ``archiver merge CRAWL_DIR`` merges the worker folders of a
@@ -82,6 +87,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="replay the crawl's spider through Scrapy instead (slower; for comparison)",
     )
+    wacz = commands.add_parser(
+        "wacz", help="package a crawl, or all crawls of a site, as a WACZ for ReplayWeb.page"
+    )
+    wacz.add_argument("path", metavar="CRAWL_DIR|SITE_DIR", help="a crawl or a site folder")
+    wacz.add_argument(
+        "-o",
+        "--output",
+        help="the .wacz file (default: <site>-<crawl>.wacz in the crawl folder, "
+        "<site>.wacz in the site folder)",
+    )
+    site = commands.add_parser(
+        "site", help="write a browsable offline copy of the archived blog (static HTML)"
+    )
+    site.add_argument("path", metavar="CRAWL_DIR|SITE_DIR", help="a crawl or a site folder")
+    site.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write")
     deploy = commands.add_parser("deploy", help="add this blog-archiver to a Scrapyd server")
     deploy.add_argument("--scrapyd", required=True, metavar="URL", help="Scrapyd's address")
     deploy.add_argument("--project", default="blog_archiver", help="Scrapyd project name")
@@ -107,6 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "merge":
         return merge_command(Path(args.crawl_dir))
+    if args.command == "wacz":
+        return wacz_command(Path(args.path), Path(args.output) if args.output else None)
+    if args.command == "site":
+        return site_command(Path(args.path), Path(args.output))
     if args.command == "crawl":
         overrides = [*args.set, "ARCHIVER_FULL_CRAWL=True"] if args.full else args.set
         return crawl_command(args.url, args.output, overrides)
@@ -247,6 +271,35 @@ def verify_command(paths: list[Path]) -> int:
         f"{len(defects)} defects"
     )
     return 1 if defects else 0
+
+
+def wacz_command(path: Path, output: Path | None) -> int:
+    """Write the WACZ of a crawl or site folder; exit 2 when there is nothing to package."""
+    from archiver.warc.wacz import WACZ_SUFFIX, package_crawls
+
+    if output is not None and not output.name.endswith(WACZ_SUFFIX):
+        print(f"archiver wacz: the file name must end in {WACZ_SUFFIX}: {output}", file=sys.stderr)
+        return 2
+    try:
+        summary = package_crawls(path, output)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"archiver wacz: {error}", file=sys.stderr)
+        return 2
+    print(summary.line())
+    return 0
+
+
+def site_command(path: Path, output: Path) -> int:
+    """Write the offline copy of a crawl or site folder into ``output``."""
+    from archiver.offline.build import build_site
+
+    try:
+        built = build_site(path, output)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"archiver site: {error}", file=sys.stderr)
+        return 2
+    print(built.line())
+    return 0
 
 
 def deploy_command(scrapyd: str, project: str, version: str | None) -> int:

@@ -21,6 +21,9 @@ ARCHIVER_WARC_MAX_BYTES = 1_000_000_000  # rotate WARC files at about 1 GB
 ARCHIVER_WARC_PREFIX = "blog-archiver"
 ARCHIVER_OPERATOR = ""  # who runs the crawl, written into every warcinfo record
 ARCHIVER_PRINT_SUMMARY = True
+# A WACZ of the crawl (<site>-<crawl>.wacz in its folder) for ReplayWeb.page, written when
+# it ends (archiver.crawl.wacz_package); `archiver wacz` packages a folder at any time.
+ARCHIVER_WACZ_ENABLED = True
 ARCHIVER_PROGRESS_INTERVAL = 30.0  # seconds between progress log lines; 0 turns them off
 # Worker processes that read post and comment pages (archiver.crawl.extraction_pool); unset: one per
 # core (1 to 4); 0: in the crawling process.
@@ -97,6 +100,9 @@ EXTENSIONS = {
     "archiver.crawl.progress.ProgressExtension": 520,
     # After the summary: its engine_stopped handler runs first and announces summary.json.
     "archiver.crawl.crawl_state.CrawlStateExtension": 530,
+    # Last: engine_stopped handlers run in this order, so summary.json, the sorted JSONL
+    # and index.cdxj (spider_closed) are all written when the WACZ packages them.
+    "archiver.crawl.wacz_package.WaczPackageExtension": 540,
 }
 
 # --- many machines (archiver.fleet.distributed) -------------------------------------------

@@ -3,9 +3,9 @@
 Downloader middlewares, in the order a response meets them on its way back:
 ``resume`` (905), ``recording`` (890, the WARC recorder), ``conditional`` (880),
 ``retry_after`` (555), ``redirect_scope`` (100). Extensions: ``summary``,
-``record_sorting``, ``progress``, ``crawl_state``. Pipelines: ``pipelines``
-(duplicates, unchanged records) and ``record_files`` (the JSONL files). Also the
-``dupefilter``, the ``extraction_pool`` of worker processes, and our ``signals``.
+``record_sorting``, ``progress``, ``crawl_state``, ``wacz_package`` (the crawl's WACZ).
+Pipelines: ``pipelines`` (duplicates, unchanged records) and ``record_files`` (the JSONL
+files). Also the ``dupefilter``, the ``extraction_pool`` of worker processes, and our ``signals``.
 Priorities are data in :mod:`archiver.settings`. It uses :mod:`archiver.warc`,
 :mod:`archiver.state` and the pure layers, and knows nothing of other machines.
 """

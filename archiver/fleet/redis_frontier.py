@@ -38,6 +38,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
 from archiver.crawl.summary import format_summary
+from archiver.crawl.wacz_package import wacz_enabled, write_crawl_wacz
 from archiver.fleet.distributed import SharedCrawl
 from archiver.fleet.merge import merge_crawl
 
@@ -248,9 +249,12 @@ class SharedCrawlExtension:
         crawl_dir = self.crawl_dir.parent
         merged = merge_crawl(crawl_dir)
         logger.info("merged %d workers' folders into %s", len(merged["workers"]), crawl_dir)
-        if self.crawler.settings.getbool("ARCHIVER_PRINT_SUMMARY", True):
+        print_summary = self.crawler.settings.getbool("ARCHIVER_PRINT_SUMMARY", True)
+        if print_summary:
             sys.stdout.write(format_summary(merged))
             sys.stdout.flush()
+        if wacz_enabled(self.crawler.settings):
+            write_crawl_wacz(crawl_dir, print_summary)
         keys = shared.all_keys()
         if keys:
             client.delete(*keys)

@@ -4,7 +4,9 @@
 writers); ``repair`` cuts files a killed crawl left open; ``cdxj`` indexes with
 cdxj-indexer; ``verify`` checks files as ``warcio check`` and more; ``captures`` reads a
 crawl's responses back without Scrapy; ``replay`` serves them as Scrapy's HTTP cache;
-``rebuild`` turns a crawl's WARCs back into JSON with :mod:`archiver.extract`. It sits
-above extraction, discovery and state (the rebuild replays the spider's decisions) and
-below :mod:`archiver.crawl`, whose recorder calls it.
+``rebuild`` turns a crawl's WARCs back into JSON with :mod:`archiver.extract`; ``wacz``
+packages WARC files, index and pages for ReplayWeb.page, ``blog`` reads the blog's name
+and language from its captures. It sits above extraction, discovery and state (the
+rebuild replays the spider's decisions) and below :mod:`archiver.crawl`, whose recorder
+calls it.
 """

@@ -234,6 +234,43 @@ def read_record(path: Path, offset: int) -> tuple[Any, bytes]:
         return record, record.raw_stream.read()
 
 
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    """A response record's status, headers and body with ``Content-Encoding`` undone."""
+
+    url: str
+    status: int
+    headers: Headers
+    body: bytes
+
+    @property
+    def content_type(self) -> str:
+        value = self.headers.get("Content-Type") or b""
+        return value.decode("latin-1").split(";", 1)[0].strip().lower()
+
+    def text(self) -> str | None:
+        """The body decoded as Scrapy decodes it (same charset rules); None if not text."""
+        cls = responsetypes.from_args(headers=self.headers, url=self.url, body=self.body)
+        response = cls(url=self.url, status=self.status, headers=self.headers, body=self.body)
+        return response.text if isinstance(response, TextResponse) else None
+
+
+def read_stored(path: Path, offset: int) -> StoredResponse:
+    """The ``response`` record at ``offset`` of ``path``, decoded.
+
+    :raises ValueError: not a response record with HTTP headers.
+    """
+    record, body = read_record(path, offset)
+    if record.rec_type != "response" or record.http_headers is None:
+        raise ValueError(f"{path.name}:{offset}: not a response record ({record.rec_type})")
+    headers = Headers(
+        [(k, v) for k, v in record.http_headers.headers if k.lower() not in _DROPPED_HEADERS]
+    )
+    body, headers = _decoded(body, headers)
+    url = str(record.rec_headers.get_header("WARC-Target-URI") or "")
+    return StoredResponse(url, int(record.http_headers.get_statuscode()), headers, body)
+
+
 def _decoded(body: bytes, headers: Headers) -> tuple[bytes, Headers]:
     """Undo ``Content-Encoding`` as Scrapy's HttpCompressionMiddleware does."""
     encodings = [

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import time
+import zipfile
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -159,6 +160,14 @@ def test_two_workers_archive_the_blog_once_together(shared_crawl, ground_truth):
         summary = json.loads((folder / "summary.json").read_text("utf-8"))
         assert summary["counts"]["responses"] > 10, f"{folder.name} did no share of the work"
     assert all(shared_crawl["summary"]["workers"][name]["included"] for name in names)
+    # The worker that merged the crawl packaged it: every worker's WARC files, one WACZ.
+    (wacz,) = shared_crawl["dir"].glob("*.wacz")
+    with zipfile.ZipFile(wacz) as package:
+        archived = sorted(n for n in package.namelist() if n.startswith("archive/"))
+    warcs = sorted(
+        f"archive/{p.name}" for f in shared_crawl["workers"] for p in f.glob("*.warc.gz")
+    )
+    assert archived == warcs
 
 
 def test_no_url_is_fetched_twice_across_workers(shared_crawl):
