@@ -25,7 +25,7 @@ from w3lib.url import canonicalize_url
 
 from archiver.extract import selectors as sel
 from archiver.extract.clean import clean_bodies
-from archiver.extract.page import element_text, inner_html, xpath
+from archiver.extract.page import copy_without, element_text, inner_html, xpath
 from archiver.records.items import Author, Comment
 
 if TYPE_CHECKING:
@@ -373,14 +373,21 @@ def _content_html(own: _OwnParts) -> str:
     the comment's own text blocks."""
     content = own.first_content(sel.COMMENT_CONTENT_CLASSES)
     author = own.author_element()
-    markers = [m for m in (author, own.time, own.permalink) if m is not None] + own.alias_ids
+    markers = [m for m in (author, own.time, own.permalink) if m is not None]
     if content is not None and not any(_inside(m, content) for m in markers):
-        return inner_html(content)
+        # Another element naming this comment inside its text (a "Report" link, tagDiv's
+        # meta box) is not text.
+        aliases = [a for a in own.alias_ids if _inside(a, content)]
+        return inner_html(copy_without(content, aliases) if aliases else content)
     box = content if content is not None else own.item.element
     blocks = _text_blocks(box, own, markers)
-    if blocks:
-        return "".join(lxml.html.tostring(b, encoding="unicode", with_tail=False) for b in blocks)
-    return ""
+    aliases = [a for a in own.alias_ids if any(_inside(a, b) for b in blocks)]
+    return "".join(
+        lxml.html.tostring(
+            copy_without(b, aliases) if aliases else b, encoding="unicode", with_tail=False
+        )
+        for b in blocks
+    )
 
 
 def _text_blocks(box: HtmlElement, own: _OwnParts, markers: list[HtmlElement]) -> list[HtmlElement]:
@@ -394,7 +401,11 @@ def _text_blocks(box: HtmlElement, own: _OwnParts, markers: list[HtmlElement]) -
         if any(_inside(node, b) for b in blocks) or any(_inside(node, s) for s in skipped):
             continue
         words = set((node.get("class") or "").split())
-        if node.tag in sel.COMMENT_META_TAGS or not sel.COMMENT_META_CLASSES.isdisjoint(words):
+        if (
+            node.tag in sel.COMMENT_META_TAGS
+            or not sel.COMMENT_META_CLASSES.isdisjoint(words)
+            or (node in own.alias_ids and not _holds_blocks(node))
+        ):
             skipped.append(node)
             continue
         if node.tag in sel.COMMENT_TEXT_BLOCKS:
@@ -403,6 +414,11 @@ def _text_blocks(box: HtmlElement, own: _OwnParts, markers: list[HtmlElement]) -
                 continue
             blocks.append(node)
     return blocks
+
+
+def _holds_blocks(node: HtmlElement) -> bool:
+    """True for a box of text blocks (article#div-comment-N), not a small meta element."""
+    return any(d.tag in sel.COMMENT_TEXT_BLOCKS for d in node.iterdescendants())
 
 
 def _author(own: _OwnParts, kind: str) -> Author:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from functools import lru_cache
 from html import escape
@@ -96,6 +97,23 @@ def all_elements(node: HtmlElement, xpaths: Iterable[str]) -> list[HtmlElement]:
         if found:
             return found
     return []
+
+
+def copy_without(element: HtmlElement, drop: Iterable[HtmlElement]) -> HtmlElement:
+    """A deep copy of ``element`` without the elements of ``drop`` (each with its subtree;
+    the text after it stays). ``element`` itself is not changed."""
+    unwanted = set(drop)
+    copied = copy.deepcopy(element)
+    # A deep copy has the same elements in the same order: walk both together.
+    doomed = [
+        mine
+        for theirs, mine in zip(element.iter(), copied.iter(), strict=True)
+        if theirs in unwanted and theirs is not element
+    ]
+    for node in doomed:
+        if node.getparent() is not None:
+            node.drop_tree()
+    return copied
 
 
 def inner_html(element: HtmlElement) -> str:

@@ -59,8 +59,14 @@ def extract_post_from_html(url: str, page: HtmlElement) -> Post:
     elif scope.body is not None:
         _set_body(post, inner_html(scope.body), url)
     else:
-        # No convention marks the body: the generic locator finds the main content.
-        _set_body(post, main_content_html(page, (i.element for i in comment_items)), url)
+        # No convention marks the body: the generic locator finds the main content, in the
+        # post's wrapper, else its schema.org article, else main or the page.
+        region = scope.wrapper if scope.own_wrapper else None
+        if region is None:
+            region = first_element(page, sel.ARTICLE_MICRODATA_XPATHS)
+        if region is None:
+            region = scope.wrapper
+        _set_body(post, main_content_html(region, (i.element for i in comment_items)), url)
     post.comment_status = _comment_status(page)
     post.comment_count_declared = declared_comment_count(page, post.title)
     # A system that keeps comments elsewhere is named only when the page shows none.

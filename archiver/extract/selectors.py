@@ -60,6 +60,12 @@ ARTICLE_XPATHS = (
     "//main[1]",
     "//body",
 )
+# Where the generic locator looks when the post has no wrapper of its own: the schema.org
+# article that themes with microdata print around the post.
+ARTICLE_MICRODATA_XPATHS = (
+    "//*[contains(@itemtype, 'schema.org/') and (contains(@itemtype, 'Article')"
+    " or contains(@itemtype, 'BlogPosting'))]",
+)
 # Any post's wrapper (post_class gives every listed post "post-Q"): a Query Loop, Latest
 # Posts block or related-posts list inside a post lists other posts, whose titles and
 # bodies are not this post's.
@@ -384,6 +390,7 @@ BOILERPLATE_SELECTORS = (
     ".edit-link",
     ".comment-edit-link",
     ".comment-awaiting-moderation",
+    ".comment-likes",  # Jetpack's comment likes ("Like")
     # Jetpack sharing, likes, related posts, subscriptions.
     ".sharedaddy",
     ".sd-sharing-enabled",
@@ -396,6 +403,21 @@ BOILERPLATE_SELECTORS = (
     ".jetpack-likes-widget-wrapper",
     ".wp-block-jetpack-subscriptions",
     ".jetpack_subscription_widget",
+    # Sharing, reading-time and related-posts plugins that print inside the_content:
+    # AddToAny, AddThis, Shareaholic, Social Warfare, Easy Social Share Buttons, Sassy
+    # Social Share, Worth The Read, Reading Time WP, Contextual Related Posts, YARPP.
+    ".addtoany_share_save_container",
+    ".a2a_kit",
+    ".addthis_toolbox",
+    ".shareaholic-canvas",
+    ".swp_social_panel",
+    ".essb_links",
+    ".heateor_sss_sharing_container",
+    ".wtr-time-wrap",
+    ".rt-reading-time",
+    ".crp_related",
+    ".yarpp-related",
+    ".social-sharing",
     # Post-level navigation inside the body (multi-page posts).
     ".page-links",
     ".post-page-numbers",
