@@ -94,11 +94,23 @@ def extract_comments_from_html(url: str, page: HtmlElement, post_id: int | None)
     replies: dict[int, bool] = {}
     parents: dict[int, int] = {}
     depths: dict[int, int] = {}
+    # The comments still open at each depth, as comment_class's depth-N names them: the
+    # walker lists a thread depth first, so a comment's parent is the last one before it at
+    # the depth above. It is the parent when the markup's nesting disagrees with the depth
+    # WordPress printed (libxml2 closes the block themes' unclosed <li>s of the flattened
+    # level differently from browsers, so their nesting is lost in the tree).
+    last_at_depth: dict[int, int] = {}
     for item in items:
         parent = _parent_of(item, by_element)
         parent_id = parent if parent is not None else 0
         # A parent on another page (wpDiscuz names it): the depth is not known here.
         depth = 1 if not parent_id else depths[parent_id] + 1 if parent_id in depths else 0
+        printed = _printed_depth(item)
+        if printed and printed != depth and item.named_parent is None:
+            parent_id = last_at_depth.get(printed - 1, 0) if printed > 1 else 0
+            depth = printed if parent_id or printed == 1 else 0
+        if depth:
+            last_at_depth[depth] = item.id
         comment, content_html, has_reply = _read_comment(url, item, by_element, post_id)
         comment.parent_id, comment.depth = parent_id, depth
         depths[item.id], parents[item.id], replies[item.id] = depth, parent_id, has_reply
@@ -108,6 +120,14 @@ def extract_comments_from_html(url: str, page: HtmlElement, post_id: int | None)
         comment.content_html, comment.content_text = body.html, body.text
     _mark_uncertain_parents(comments, replies, {i.id for i in items if i.named_parent})
     return comments
+
+
+def _printed_depth(item: CommentElement) -> int:
+    """The depth comment_class printed (``depth-N``), 0 when the theme prints none."""
+    for word in item.classes:
+        if word.startswith("depth-") and word[6:].isdigit():
+            return int(word[6:])
+    return 0
 
 
 def _parent_of(item: CommentElement, by_element: dict[HtmlElement, CommentElement]) -> int | None:
