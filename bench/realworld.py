@@ -1,6 +1,6 @@
 """Extraction quality on the real-world WordPress pages of tests/fixtures/realworld/.
 
-Each page's ``pages/NAME.json`` holds a person's annotation (``expected``: the body's text
+Each page's ``pages/NAME.json`` holds a hand-made annotation (``expected``: the body's text
 and each comment's id, parent, author and text; see that folder's README). blog-archiver's
 ``read_post_page`` and trafilatura run on the same bytes; the scoring is pure and
 unit-tested (tests/unit/test_realworld_scoring.py). Used by bench/quality.py.

@@ -418,6 +418,9 @@ BOILERPLATE_SELECTORS = (
     ".crp_related",
     ".yarpp-related",
     ".social-sharing",
+    # Kubrick (the default theme to WordPress 2.9) and its descendants print the post's
+    # "This entry was posted on ... filed under ..." inside .entry.
+    ".postmetadata",
     # Post-level navigation inside the body (multi-page posts).
     ".page-links",
     ".post-page-numbers",
