@@ -25,8 +25,13 @@ if TYPE_CHECKING:
 
     from lxml.html import HtmlElement
 
-# Never the body: the comment area and form (by id, as WordPress core prints them).
+# Never the body: the comment area and form (by id, as WordPress core prints them), and
+# elements that are never article text (left out before readability reads the page, which
+# halves its work on a typical page).
 _NOT_BODY_IDS = frozenset({"comments", "respond", "commentform", "wpdcom", "disqus_thread"})
+_NOT_BODY_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "svg", "iframe", "form", "nav", "aside", "footer"}
+)
 _MARK = "data-ba-node"
 
 logging.getLogger("readability").setLevel(logging.CRITICAL)
@@ -46,7 +51,8 @@ def main_content_html(scope: HtmlElement, exclude: Iterable[HtmlElement] = ()) -
         if not isinstance(node.tag, str):
             continue
         node.set(_MARK, str(index))
-        if original in unwanted and original is not scope:
+        if original is not scope and (original in unwanted or node.tag in _NOT_BODY_TAGS):
+            # (What only readability is spared, a quote's footer say, stays in the body.)
             doomed.append(node)
     for node in doomed:
         if node.getparent() is not None:

@@ -59,17 +59,22 @@ def xpath(node: HtmlElement, expression: str) -> Any:
     page; a walk for a class that no class attribute of the page contains is skipped (the
     page's class attributes are read once, in one walk).
     """
-    global _classes_of  # a one-page cache
     required = _required_class(expression)
-    if required:
-        root = node.getroottree().getroot()
-        known = _classes_of
-        if known[0] is not root:
-            known = (root, "\n".join(cast("list[str]", _ALL_CLASSES(root))))
-            _classes_of = known
-        if required not in known[1]:
-            return []
+    if required and not mentions_class(node, required):
+        return []
     return _compiled(expression)(node)
+
+
+def mentions_class(node: HtmlElement, name: str) -> bool:
+    """False when no class attribute of ``node``'s page contains ``name`` (so no element
+    has that class): the page's class attributes are read once, in one walk."""
+    global _classes_of  # a one-page cache
+    root = node.getroottree().getroot()
+    known = _classes_of
+    if known[0] is not root:
+        known = (root, "\n".join(cast("list[str]", _ALL_CLASSES(root))))
+        _classes_of = known
+    return name in known[1]
 
 
 def first_element(node: HtmlElement, xpaths: Iterable[str]) -> HtmlElement | None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import lxml.html
 
 from archiver.extract import selectors as sel
-from archiver.extract.page import xpath
+from archiver.extract.page import mentions_class, xpath
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -89,8 +89,10 @@ def find_body(
     names one, inside the post's wrapper when it has one, outermost, and not part of a
     comment or of another post listed on the page."""
     scopes = [wrapper, page] if wrapper is not None else [page]
+    # Each class is a walk of the scope: only those some class attribute of the page holds.
+    names = [name for name in sel.BODY_CLASSES if mentions_class(page, name)]
     for scope in scopes:
-        for name in sel.BODY_CLASSES:
+        for name in names:
             found = _body_candidates(scope, f".//*[{sel.has_class(name)}]", post_id, comments)
             if found is not None:
                 return found
@@ -111,6 +113,8 @@ def find_title(scope: PostScope) -> HtmlElement | None:
     """The post's title element: the first title class in the post's wrapper that is not
     in its body, a comment or another listed post."""
     for name in sel.TITLE_CLASSES:
+        if not mentions_class(scope.wrapper, name):
+            continue
         for element in xpath(scope.wrapper, f".//*[{sel.has_class(name)}]"):
             if _outside(element, scope.body) and not _in_listing(element, scope.post_id):
                 return element
