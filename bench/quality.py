@@ -2,13 +2,16 @@
 
     python bench/quality.py                          # start the test WordPress, crawl, score
     python bench/quality.py --crawl DIR [--crawl DIR2 …] [--truth gt.json] [--themes a,b]
+    python bench/quality.py --pages-only             # the real-world pages only
 
 Rows: the crawl's JSONL (``blog-archiver``), blog-archiver's pure HTML extraction re-run on
 the WARC's pages without the REST API (``blog-archiver, HTML only``) and trafilatura on the
 same pages (``trafilatura (with comments)``, skipped with a message when it is not
-installed). The truth is ``tests/wordpress/wp.sh groundtruth``. The scoring functions are
-pure and unit-tested (tests/unit/test_quality_scoring.py); see bench/README.md for what
-each column means. This is a report, not a test: it exits 0 whatever the scores.
+installed). The truth is ``tests/wordpress/wp.sh groundtruth``. A second table scores the
+annotated real-world WordPress pages of tests/fixtures/realworld/ (bench/realworld.py).
+The scoring functions are pure and unit-tested (tests/unit/test_quality_scoring.py); see
+bench/README.md for what each column means. This is a report, not a test: it exits 0
+whatever the scores.
 """
 
 from __future__ import annotations
@@ -223,6 +226,10 @@ def ratio(part: int, whole: int) -> str:
     return f"{part}/{whole}"
 
 
+def share(part: int, whole: int) -> str:
+    return f"{part / whole:.3f}" if whole else "n/a"
+
+
 def mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else 1.0
 
@@ -341,6 +348,10 @@ class Row:
             ratio(*self.links),
             ratio(*self.images),
             ratio(self.comments_found, self.comments_found + self.comments_missed),
+            "n/a"
+            if self.comments_spurious is None
+            else share(self.comments_found, self.comments_found + self.comments_spurious),
+            share(self.comments_found, self.comments_found + self.comments_missed),
             str(self.comments_missed),
             optional(self.comments_spurious),
             optional(self.wrong_parents),
@@ -359,6 +370,8 @@ HEADER = (
     "links kept",
     "images kept",
     "comments found",
+    "comment precision",
+    "comment recall",
     "missed",
     "spurious",
     "wrong parents",
@@ -636,6 +649,34 @@ def report(
     return "\n".join([*head, markdown_table(HEADER, (row.cells() for row in rows))])
 
 
+def realworld_report(folder: Path | None = None) -> str:
+    """The table for the real-world WordPress pages (tests/fixtures/realworld/): summary
+    rows for blog-archiver and trafilatura, then one row per page."""
+    if str(ROOT) not in sys.path:  # run as a script: the checkout is not on the path
+        sys.path.insert(0, str(ROOT))
+    from bench import realworld  # imports this module's scoring helpers
+
+    pages = realworld.load_pages(folder or realworld.PAGES)
+    ours = realworld.Summary("blog-archiver (read_post_page, HTML only)")
+    ours.scores = [realworld.score_blog_archiver(page, BOILERPLATE) for page in pages]
+    trafilatura = load_trafilatura()
+    theirs = None
+    if trafilatura is not None:
+        theirs = realworld.Summary("trafilatura (with comments)")
+        theirs.scores = [
+            realworld.score_trafilatura(trafilatura, page, BOILERPLATE) for page in pages
+        ]
+    with_comments = sum(1 for page in pages if page.comments)
+    head = [
+        f"Real-world WordPress pages ({len(pages)}, {with_comments} with comments, "
+        f"{sum(len(page.comments) for page in pages)} comments): tests/fixtures/realworld/",
+        "",
+    ]
+    summary = markdown_table(realworld.HEADER, [s.cells() for s in (ours, theirs) if s is not None])
+    pages_table = markdown_table(realworld.PAGE_HEADER, realworld.per_page_rows(ours, theirs))
+    return "\n".join([*head, summary, "", pages_table])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "")
     parser.add_argument(
@@ -655,7 +696,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "from the pages); this script never switches the shared WordPress's theme",
     )
     parser.add_argument("--output", type=Path, help="where a fresh crawl goes (default: tmp)")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="score the real-world pages of tests/fixtures/realworld/ only (no crawl)",
+    )
+    parser.add_argument(
+        "--no-pages", action="store_true", help="leave out the real-world pages' table"
+    )
     args = parser.parse_args(argv)
+    if args.pages_only:
+        print(realworld_report())
+        return 0
     labels = [label for label in args.themes.split(",") if label]
     with tempfile.TemporaryDirectory(prefix="bench-quality-") as tmp:
         crawls = [find_crawl(path) for path in args.crawl]
@@ -665,6 +717,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             crawls = [run_crawl(url, args.output or Path(tmp))]
             sources = [f"a fresh crawl of {url}" if args.output is None else str(crawls[0])]
         print(report(crawls, sources, labels, load_truth(args.truth)))
+    if not args.no_pages:
+        print()
+        print(realworld_report())
     return 0
 
 

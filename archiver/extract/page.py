@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from functools import lru_cache
 from html import escape
@@ -58,17 +59,22 @@ def xpath(node: HtmlElement, expression: str) -> Any:
     page; a walk for a class that no class attribute of the page contains is skipped (the
     page's class attributes are read once, in one walk).
     """
-    global _classes_of  # a one-page cache
     required = _required_class(expression)
-    if required:
-        root = node.getroottree().getroot()
-        known = _classes_of
-        if known[0] is not root:
-            known = (root, "\n".join(cast("list[str]", _ALL_CLASSES(root))))
-            _classes_of = known
-        if required not in known[1]:
-            return []
+    if required and not mentions_class(node, required):
+        return []
     return _compiled(expression)(node)
+
+
+def mentions_class(node: HtmlElement, name: str) -> bool:
+    """False when no class attribute of ``node``'s page contains ``name`` (so no element
+    has that class): the page's class attributes are read once, in one walk."""
+    global _classes_of  # a one-page cache
+    root = node.getroottree().getroot()
+    known = _classes_of
+    if known[0] is not root:
+        known = (root, "\n".join(cast("list[str]", _ALL_CLASSES(root))))
+        _classes_of = known
+    return name in known[1]
 
 
 def first_element(node: HtmlElement, xpaths: Iterable[str]) -> HtmlElement | None:
@@ -96,6 +102,23 @@ def all_elements(node: HtmlElement, xpaths: Iterable[str]) -> list[HtmlElement]:
         if found:
             return found
     return []
+
+
+def copy_without(element: HtmlElement, drop: Iterable[HtmlElement]) -> HtmlElement:
+    """A deep copy of ``element`` without the elements of ``drop`` (each with its subtree;
+    the text after it stays). ``element`` itself is not changed."""
+    unwanted = set(drop)
+    copied = copy.deepcopy(element)
+    # A deep copy has the same elements in the same order: walk both together.
+    doomed = [
+        mine
+        for theirs, mine in zip(element.iter(), copied.iter(), strict=True)
+        if theirs in unwanted and theirs is not element
+    ]
+    for node in doomed:
+        if node.getparent() is not None:
+            node.drop_tree()
+    return copied
 
 
 def inner_html(element: HtmlElement) -> str:

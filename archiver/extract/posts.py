@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from archiver.extract import selectors as sel
 from archiver.extract.clean import clean_body, fragment_text
+from archiver.extract.comments import find_comment_elements
+from archiver.extract.counts import declared_comment_count
+from archiver.extract.fallback import main_content_html
 from archiver.extract.page import (
     all_elements,
     element_text,
@@ -16,6 +18,8 @@ from archiver.extract.page import (
     inner_html,
     xpath,
 )
+from archiver.extract.scope import find_scope, find_title
+from archiver.extract.systems import external_comment_system
 from archiver.records.items import Author, Post, Term
 
 if TYPE_CHECKING:
@@ -23,18 +27,16 @@ if TYPE_CHECKING:
 
     from lxml.html import HtmlElement
 
-_NUMBER_WORDS = {"no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-_LEADING_COUNT = re.compile(r"^\D{0,40}?(\d[\d,.\s]*)")
-
 
 def extract_post_from_html(url: str, page: HtmlElement) -> Post:
-    """Read a single post or page view as the theme rendered it."""
-    article = first_element(page, sel.ARTICLE_XPATHS)
-    if article is None:  # pragma: no cover - //body always matches a parsed document
-        article = page
-    post = Post(id=_post_id(page, article), url=url)
+    """Read a single post or page view as the theme rendered it (see :mod:`scope` for how
+    the post, its wrapper and its body are found under any theme)."""
+    comment_items = find_comment_elements(page)
+    scope = find_scope(page, (item.element for item in comment_items))
+    article = scope.wrapper
+    post = Post(id=scope.post_id, url=url)
     post.type = _post_type(page, article)
-    title = first_element(article, sel.TITLE_XPATHS)
+    title = find_title(scope)
     post.title = element_text(title) if title is not None else ""
     post.canonical_url = first_value(page, (sel.CANONICAL_XPATH,))
     post.slug = _slug_from_url(post.canonical_url or url)
@@ -50,15 +52,25 @@ def extract_post_from_html(url: str, page: HtmlElement) -> Post:
     post.categories = _terms(all_elements(article, sel.CATEGORY_LINK_XPATHS))
     post.tags = _terms(all_elements(article, sel.TAG_LINK_XPATHS))
     post.sticky = "sticky" in (article.get("class") or "").split()
-    content = first_element(article, sel.CONTENT_XPATHS)
-    if content is not None:
-        if xpath(content, sel.PASSWORD_FORM_XPATH):
-            post.password_protected = True
-        else:
-            _set_body(post, inner_html(content), url)
+    if scope.body is not None and xpath(scope.body, sel.PASSWORD_FORM_XPATH):
+        post.password_protected = True
+    elif xpath(page, "//form[" + sel.has_class("post-password-form") + "]"):
+        post.password_protected = True  # a theme whose body class no convention names
+    elif scope.body is not None:
+        _set_body(post, inner_html(scope.body), url)
+    else:
+        # No convention marks the body: the generic locator finds the main content, in the
+        # post's wrapper, else its schema.org article, else main or the page.
+        region = scope.wrapper if scope.own_wrapper else None
+        if region is None:
+            region = first_element(page, sel.ARTICLE_MICRODATA_XPATHS)
+        if region is None:
+            region = scope.wrapper
+        _set_body(post, main_content_html(region, (i.element for i in comment_items)), url)
     post.comment_status = _comment_status(page)
-    post.comment_count_declared = declared_comment_count(page)
-    post.comments_external = _external_comments(page)
+    post.comment_count_declared = declared_comment_count(page, post.title)
+    # A system that keeps comments elsewhere is named only when the page shows none.
+    post.comments_external = "" if comment_items else external_comment_system(page)
     post.comments_gated = _comments_gated(page, post.password_protected)
     post.field_sources = {name: "html" for name in _filled_fields(post)}
     return post
@@ -138,21 +150,6 @@ def merge_posts(api: Post | None, html: Post | None) -> Post:
     return merged
 
 
-def declared_comment_count(page: HtmlElement) -> int | None:
-    """The count a theme's comments heading declares ("6 thoughts on …"), if any."""
-    heading = first_element(page, sel.COMMENTS_TITLE_XPATHS)
-    if heading is None:
-        return None
-    text = element_text(heading)
-    match = _LEADING_COUNT.match(text)
-    if match:
-        digits = re.sub(r"\D", "", match.group(1))
-        if digits:
-            return int(digits)
-    first_word = text.split(" ", 1)[0].lower() if text else ""
-    return _NUMBER_WORDS.get(first_word)
-
-
 def _set_body(post: Post, html: str, base_url: str) -> None:
     body = clean_body(html, base_url)
     post.content_html, post.content_text = body.html, body.text
@@ -165,15 +162,6 @@ def _author_name(text: str) -> str:
         if match:
             return match.group(1).strip()
     return text
-
-
-def _post_id(page: HtmlElement, article: HtmlElement) -> int | None:
-    body_classes = " ".join(xpath(page, "//body/@class"))
-    match = sel.POST_ID_FROM_BODY_CLASS.search(body_classes)
-    if match:
-        return int(match.group(1))
-    match = sel.POST_ID_FROM_ARTICLE_ID.match(article.get("id") or "")
-    return int(match.group(1)) if match else None
 
 
 def _post_type(page: HtmlElement, article: HtmlElement) -> str:
@@ -212,13 +200,6 @@ def _comments_gated(page: HtmlElement, password_protected: bool) -> str:
         return "password"  # WordPress hides the comments along with the body
     if first_element(page, sel.COMMENTS_LOGIN_REQUIRED_XPATHS) is not None:
         return "login"
-    return ""
-
-
-def _external_comments(page: HtmlElement) -> str:
-    for system, expression in sel.EXTERNAL_COMMENTS_XPATHS.items():
-        if xpath(page, expression):
-            return system
     return ""
 
 

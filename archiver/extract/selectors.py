@@ -26,7 +26,33 @@ def has_class(name: str) -> str:
 
 # --- the post -------------------------------------------------------------------------
 
-# The main article of a single post or page view.
+# Where a page names its post's id P, most universal first (WordPress core prints all of
+# them on a single view: body_class, the comment form, the REST alternate link, the
+# shortlink; reply links and post_class where themes use them).
+POST_ID_FROM_BODY_CLASS = re.compile(r"\b(?:postid|page-id)-(\d+)\b")
+POST_ID_FROM_ARTICLE_ID = re.compile(r"^post-(\d+)$")
+POST_ID_VALUE_XPATHS = (
+    "id('comment_post_ID')/@value",
+    "//input[@name='comment_post_ID']/@value",
+)
+POST_ID_LINK_XPATHS = (
+    "//link[@rel='alternate' and @type='application/json']/@href",
+    "//link[@rel='shortlink']/@href",
+)
+# /wp-json/wp/v2/posts/P, ?rest_route=/wp/v2/pages/P (escaped or not), and ?p=P shortlinks.
+POST_ID_FROM_LINK = re.compile(
+    r"wp(?:/|%2F)v2(?:/|%2F)[\w-]+(?:/|%2F)(\d+)\b|[?&](?:p|page_id)=(\d+)\b", re.IGNORECASE
+)
+POST_ID_DATA_XPATH = "//a[@data-postid][1]/@data-postid"
+# The post's own wrapper once P is known: #post-P (classic themes), .post-P (post_class, also
+# on block themes' main group in some templates), Elementor's document of P.
+POST_WRAPPER_XPATHS = (
+    "id('post-{P}')",
+    "//*[@data-elementor-id='{P}' and not(@data-elementor-type='header')"
+    " and not(@data-elementor-type='footer')]",
+    f"//*[{has_class('post-{P}')}]",
+)
+# Without P: the first of these is the post.
 ARTICLE_XPATHS = (
     "//article[starts-with(@id, 'post-')][1]",
     f"//main//*[{has_class('type-post')} or {has_class('type-page')}][1]",
@@ -34,18 +60,53 @@ ARTICLE_XPATHS = (
     "//main[1]",
     "//body",
 )
-TITLE_XPATHS = (
-    f".//*[{has_class('entry-title')}]",
-    f".//*[{has_class('wp-block-post-title')}]",
-    f".//*[{has_class('post-title')}]",
+# Where the generic locator looks when the post has no wrapper of its own: the schema.org
+# article that themes with microdata print around the post.
+ARTICLE_MICRODATA_XPATHS = (
+    "//*[contains(@itemtype, 'schema.org/') and (contains(@itemtype, 'Article')"
+    " or contains(@itemtype, 'BlogPosting'))]",
 )
-CONTENT_XPATHS = (
-    f".//*[{has_class('entry-content')}]",
-    f".//*[{has_class('wp-block-post-content')}]",
-    f".//*[{has_class('post-content')}]",
-    f".//*[{has_class('post-entry')}]",
-    f".//*[{has_class('entry')}]",
+# Any post's wrapper (post_class gives every listed post "post-Q"): a Query Loop, Latest
+# Posts block or related-posts list inside a post lists other posts, whose titles and
+# bodies are not this post's.
+OTHER_POST_CLASS = re.compile(r"(?:^|\s)post-(\d+)(?:\s|$)")
+LISTED_POSTS_CLASSES = frozenset(
+    {
+        "wp-block-post",  # core/post-template items (Query Loop)
+        "wp-block-query",
+        "wp-block-latest-posts",
+        "wp-block-latest-posts__list",
+        "jp-relatedposts",
+        "jp-relatedposts-items",
+    }
 )
+# The element holding the_content(), in the conventions' order: WordPress core and almost
+# every theme (entry-content; block themes' post-content block), schema.org microdata,
+# Elementor Pro's post-content widget, then theme families (tagDiv, Thesis, Hello
+# Elementor, Kubrick and its descendants, old and small themes).
+BODY_CLASSES = (
+    "entry-content",
+    "wp-block-post-content",
+    "elementor-widget-theme-post-content",
+    "td-post-content",
+    "tdb_single_content",
+    "post_content",
+    "post-content",
+    "page-content",
+    "post-entry",
+    "entry",
+    "article-content",
+    "post-body",
+    "single-content",
+    "the-content",
+    "content-inner",
+    "postcontent",
+    "storycontent",
+)
+BODY_ATTRIBUTE_XPATHS = ("//*[@itemprop='articleBody']", "//*[@itemprop='text']")
+TITLE_CLASSES = ("entry-title", "wp-block-post-title", "post-title", "single-title", "page-title")
+TITLE_XPATHS = tuple(f".//*[{has_class(name)}]" for name in TITLE_CLASSES)
+TITLE_META_XPATHS = ("//meta[@property='og:title']/@content",)
 PUBLISHED_XPATHS = (
     "//meta[@property='article:published_time']/@content",
     f".//time[{has_class('entry-date')} and {has_class('published')}]/@datetime",
@@ -85,48 +146,136 @@ TAG_LINK_XPATHS = (
     f".//*[{has_class('taxonomy-post_tag')}]//a",
     f".//a[normalize-space(@rel)='tag' and not(ancestor::*[{has_class('taxonomy-category')}])]",
 )
-POST_ID_FROM_BODY_CLASS = re.compile(r"\b(?:postid|page-id)-(\d+)\b")
-POST_ID_FROM_ARTICLE_ID = re.compile(r"^post-(\d+)$")
 PASSWORD_FORM_XPATH = f".//form[{has_class('post-password-form')}]"
 
 # --- comments -------------------------------------------------------------------------
 
-# Every rendered comment is an <li id="comment-N">; replies are nested inside their parent's
-# <li> (classic <ol class="children"> and block themes alike), so threading is read from
-# the nesting, never guessed from order.
-COMMENT_ITEM_XPATH = "//li[starts-with(@id, 'comment-')]"
-COMMENT_ID = re.compile(r"^comment-(\d+)$")
-COMMENT_PARENT_XPATH = "ancestor::li[starts-with(@id, 'comment-')][1]"
-COMMENT_CONTENT_XPATHS = (
-    f".//*[{has_class('comment-content')}]",
-    f".//*[{has_class('wp-block-comment-content')}]",
-    f".//*[{has_class('comment-text')}]",
-    f".//*[{has_class('comment-body')}]",
+# A comment is any element whose id is comment-N: core's get_comment_link() ends in
+# #comment-N, so every theme must print that anchor. li-comment-N, div-comment-N,
+# comment-item-N (Neve) and wpd-comm-N_PARENT (wpDiscuz) name the same comment; of the
+# elements naming one N, the outermost is the comment. Threading is read from the nesting
+# (or wpDiscuz's id), never guessed from order.
+COMMENT_ELEMENT_XPATH = (
+    "//*[starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-')"
+    " or starts-with(@id, 'div-comment-') or starts-with(@id, 'wpd-comm-')]"
 )
-PING_CONTENT_XPATHS = COMMENT_CONTENT_XPATHS[:3]  # not .comment-body: the label and link
-COMMENT_AUTHOR_XPATHS = (
-    f".//*[{has_class('comment-author')}]//*[{has_class('fn')}]",
-    f".//*[{has_class('wp-block-comment-author-name')}]",
-    f".//*[{has_class('comment-author')}]",
-    f".//*[{has_class('fn')}]",
+COMMENT_ELEMENT_ID = re.compile(r"^(?:li-|div-)?comment-(?:item-)?(\d+)$|^wpd-comm-(\d+)_(\d+)$")
+# Replies nest in a list with this class inside the parent (the walker's start_lvl), or in
+# one that follows the parent as a sibling (Hestia, Neve).
+CHILDREN_CLASS = "children"
+REPLY_LINK_CLASSES = frozenset({"comment-reply-link", "comment-reply-login"})
+# The element holding a comment's text (comment_text's <p>s), most specific first: core
+# html5 and most callbacks, block themes, Storefront, Thesis, Astra, Neve, wpDiscuz, Epoch,
+# Highlander, then .comment-body (Twenty Ten: the text only; core xhtml: the whole box).
+COMMENT_CONTENT_CLASSES = (
+    "comment-content",
+    "wp-block-comment-content",
+    "comment-text",
+    "comment_text",
+    "ast-comment-content",
+    "nv-comment-content",
+    "wpd-comment-text",
+    "epoch-comment-content",
+    "comment-entry",
+    "comment_content",
+    "commenttext",
+    "comment-body",
 )
-COMMENT_DATE_XPATHS = (
-    f".//*[{has_class('comment-metadata')}]//time/@datetime",
-    f".//*[{has_class('wp-block-comment-date')}]//time/@datetime",
-    f".//*[{has_class('comment-meta')}]//time/@datetime",
-    ".//time/@datetime",
+# Ping text is not the box: "Pingback: <link>" is the author.
+PING_CONTENT_CLASSES = COMMENT_CONTENT_CLASSES[:-1]
+# The commenter's name, most specific first: block themes, core's .fn (cite/b/span),
+# Genesis, Thesis, wpDiscuz, Epoch, Hestia, the xhtml box, then plain cite (Newspaper,
+# Kubrick) and .author.
+COMMENT_AUTHOR_CLASSES = (
+    "wp-block-comment-author-name",
+    "fn",
+    "comment-author-name",
+    "comment_author",
+    "wpd-comment-author",
+    "epoch-author-link",
+    "media-heading",
+    "comment-author",
+    "author",
 )
-COMMENT_PERMALINK_XPATHS = (
-    f".//*[{has_class('comment-metadata')}]//a/@href",
-    f".//*[{has_class('wp-block-comment-date')}]//a/@href",
-    f".//*[{has_class('comment-meta')}]//a/@href",
+COMMENT_AUTHOR_TAGS = ("cite",)
+# Parts of a comment that are never its text: meta, author box, avatar, actions.
+COMMENT_META_CLASSES = frozenset(
+    {
+        "comment-meta",
+        "commentmetadata",
+        "comment-metadata",
+        "comment-author",
+        "comment-author-info",
+        "vcard",
+        "avatar",
+        "reply",
+        "reply-link",
+        "comment-reply-link",
+        "comment-util",
+        "comment-actions",
+        "comment-header",
+        "comment-footer",
+        "comment-date",
+        "comment_date",
+        "comment_postinfo",
+        "comment-awaiting-moderation",
+        "edit-link",
+        "comment-edit-link",
+        "comment-likes",
+        "says",
+        "wpd-comment-header",
+        "wpd-comment-footer",
+        "epoch-comment-meta",
+        "epoch-comment-actions",
+        "entry-title",
+    }
 )
+COMMENT_META_TAGS = frozenset({"footer", "header", "time", "cite", "img", "script", "form"})
+# Blocks that hold a comment's text when no content wrapper does (core xhtml, Hestia).
+COMMENT_TEXT_BLOCKS = frozenset(
+    {"p", "blockquote", "pre", "ul", "ol", "dl", "table", "figure", "h1", "h2", "h3", "h4"}
+)
+COMMENT_PUBDATE_UNIX = re.compile(r"^\d{9,11}$")
 COMMENTS_TITLE_XPATHS = (
     f"//*[{has_class('comments-title')}]",
     f"//*[{has_class('wp-block-comments-title')}]",
     "id('comments-title')",
-    "//h2[@id='comments'] | //h3[@id='comments']",  # the classic fallback template
+    "//h2[@id='comments'] | //h3[@id='comments'] | //h1[@id='comments']",
+    f"//*[{has_class('comments-count')} or {has_class('comment-count')}"
+    f" or {has_class('comments-number')}]",
+    "id('comments')//*[self::h2 or self::h3 or self::h4][1]",
 )
+# Words that name what a comments heading counts ("6 thoughts on", "One response to").
+COUNT_NOUNS = re.compile(
+    r"^(?:comments?|responses?|thoughts?|repl(?:y|ies)|opinions?|reactions?|"
+    r"discussions?|kommentare?|commentaires?|commentaire|comentarios?|commenti|reacties?|"
+    r"reactie|antworten|antwort)\b",
+    re.IGNORECASE,
+)
+NUMBER_WORDS = {
+    "no": 0,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+}
 COMMENT_FORM_XPATHS = (
     "id('respond')",  # id(): libxml2's id table, no walk over the page
     "//form[@id='commentform']",
@@ -138,9 +287,15 @@ COMMENTS_CLOSED_XPATHS = (
 )
 # The comment form replaced by "You must be logged in to post a comment."
 COMMENTS_LOGIN_REQUIRED_XPATHS = (f"//*[{has_class('must-log-in')}]",)
+# Comment systems that keep the comments out of the page's HTML (Disqus 3, Facebook's
+# iframe) or load them after it (wpDiscuz's AJAX modes, Thrive Comments' Backbone app).
+# A post names its system only when the page shows no comment. Jetpack Comments replaces
+# only the form (the list is the theme's), so it is not here.
 EXTERNAL_COMMENTS_XPATHS = {
-    "disqus": "id('disqus_thread')",
+    "disqus": "id('disqus_thread') | //*[starts-with(@id, 'dsq-')][1]",
     "facebook": f"//*[{has_class('fb-comments')}]",
+    "wpdiscuz": "id('wpdcom') | id('wpd-threads')",
+    "thrive": f"id('thrive-comments') | //*[{has_class('thrive-comments')}]",
 }
 # Pages of a paginated comment thread (pretty and plain permalinks).
 COMMENT_PAGE_LINK = re.compile(r"(/comment-page-\d+/?|[?&]cpage=\d+)")
@@ -235,6 +390,7 @@ BOILERPLATE_SELECTORS = (
     ".edit-link",
     ".comment-edit-link",
     ".comment-awaiting-moderation",
+    ".comment-likes",  # Jetpack's comment likes ("Like")
     # Jetpack sharing, likes, related posts, subscriptions.
     ".sharedaddy",
     ".sd-sharing-enabled",
@@ -247,6 +403,24 @@ BOILERPLATE_SELECTORS = (
     ".jetpack-likes-widget-wrapper",
     ".wp-block-jetpack-subscriptions",
     ".jetpack_subscription_widget",
+    # Sharing, reading-time and related-posts plugins that print inside the_content:
+    # AddToAny, AddThis, Shareaholic, Social Warfare, Easy Social Share Buttons, Sassy
+    # Social Share, Worth The Read, Reading Time WP, Contextual Related Posts, YARPP.
+    ".addtoany_share_save_container",
+    ".a2a_kit",
+    ".addthis_toolbox",
+    ".shareaholic-canvas",
+    ".swp_social_panel",
+    ".essb_links",
+    ".heateor_sss_sharing_container",
+    ".wtr-time-wrap",
+    ".rt-reading-time",
+    ".crp_related",
+    ".yarpp-related",
+    ".social-sharing",
+    # Kubrick (the default theme to WordPress 2.9) and its descendants print the post's
+    # "This entry was posted on ... filed under ..." inside .entry.
+    ".postmetadata",
     # Post-level navigation inside the body (multi-page posts).
     ".page-links",
     ".post-page-numbers",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def json_schema(kind: str) -> dict[str, Any]:
@@ -100,6 +100,10 @@ class Comment:
     post_id: int | None
     parent_id: int = 0  # 0 for a top-level comment
     depth: int = 1
+    # True when the page's nesting may hide the true parent: WordPress prints replies
+    # deeper than the blog's display depth (or all, with threading off) at their parent's
+    # level, so a comment there may answer the one before it.
+    parent_uncertain: bool = False
     type: str = "comment"  # "comment", "pingback" or "trackback"
     author: Author = field(default_factory=Author)
     published: str = ""

@@ -60,6 +60,7 @@ def test_plain_keeps_field_order_and_leaves_the_record_alone():
         "post_id",
         "parent_id",
         "depth",
+        "parent_uncertain",
         "type",
         "author",
         "published",
