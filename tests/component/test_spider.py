@@ -16,8 +16,9 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from archiver.crawl import signals
+from archiver.discovery.urls import normalize_start_url
 from archiver.records.items import Comment, Post
-from spiders.wordpress import WordPressSpider, normalize_start_url
+from spiders.wordpress import WordPressSpider
 from tests.conftest import load_fixture
 
 if TYPE_CHECKING:
@@ -82,11 +83,13 @@ def test_home_page_leads_to_the_rest_listings(spider_and_events):
 def test_a_rest_api_answering_html_falls_back_to_the_sitemap(spider_and_events):
     spider, events = spider_and_events
     response = _html(load_fixture("twentytwentyone", "home.html"))
-    out = list(spider.parse_api_listing(response, root="x", kind="posts", page=1))
+    listing = {"root": "x", "kind": "posts", "page": 1}
+    out = _collect(spider.parse_discovery(response, "rest", "", listing))
     assert [r.url for r in out] == [f"{BASE}wp-sitemap.xml"]
     assert any(kind == "note" and e["key"] == "rest_api" for kind, e in events)
     # Both listings failing must not start the fallback twice.
-    assert list(spider.parse_api_listing(response, root="x", kind="pages", page=1)) == []
+    listing = {"root": "x", "kind": "pages", "page": 1}
+    assert _collect(spider.parse_discovery(response, "rest", "", listing)) == []
 
 
 def test_rest_listing_pages_and_post_requests(spider_and_events):
@@ -98,7 +101,8 @@ def test_rest_listing_pages_and_post_requests(spider_and_events):
         request=Request(url),
         headers={"X-WP-TotalPages": "3", "X-WP-Total": "261"},
     )
-    out = list(spider.parse_api_listing(response, root=f"{BASE}wp-json/", kind="posts", page=1))
+    listing = {"root": f"{BASE}wp-json/", "kind": "posts", "page": 1}
+    out = _collect(spider.parse_discovery(response, "rest", "", listing))
     listing_pages = [r for r in out if "wp-json" in r.url]
     post_pages = [r for r in out if "wp-json" not in r.url]
     assert ["page=2" in r.url or "page=3" in r.url for r in listing_pages] == [True, True]
@@ -212,7 +216,7 @@ def test_no_sitemap_falls_back_to_feeds_archive_pages_and_menu_pages(spider_and_
     not_found = HtmlResponse(sitemap.url, status=404, body=b"<html></html>", request=sitemap)
     failure = Failure(HttpError(not_found))
     failure.request = sitemap  # type: ignore[attr-defined]
-    out = list(spider.on_sitemap_failure(failure))
+    out = list(sitemap.errback(failure))
     urls = [r.url for r in out]
     assert urls[0] == f"{BASE}feed/"  # the feed the home page advertises, never comments'
     assert f"{BASE}page/2/" in urls  # archive page 2: the home page is page 1, not refetched
@@ -223,4 +227,4 @@ def test_no_sitemap_falls_back_to_feeds_archive_pages_and_menu_pages(spider_and_
     assert notes["sitemap"].startswith("unusable:")
     assert notes["archive_pages"] == "used"
     # A second failing source never restarts the fallback.
-    assert list(spider.on_sitemap_failure(failure)) == []
+    assert list(sitemap.errback(failure)) == []
