@@ -117,8 +117,8 @@ class WordPressSpider(scrapy.Spider):
     def order(self) -> list[tuple[Source, ...]]:
         """The discovery sources, best first, in rows: a row starts (once per crawl) when a
         source of the row before falls back. A new source is one line here."""
-        blog, known, run = self.blog, self.known, self.crawl_run
-        if known is not None and run is not None and run.incremental:
+        blog, known = self.blog, self.known
+        if known is not None and known.run.incremental:
             listings: Source = IncrementalListings(blog, self, known)
         else:
             listings = RestListings(blog, self)
@@ -148,8 +148,7 @@ class WordPressSpider(scrapy.Spider):
         if not self.blog.read_home(response):
             self.fail(response.url, "home page is not HTML", response.status)
             return
-        for request, _ in self._start(0):
-            yield request
+        yield from (request for request, _ in self._start(0))
 
     async def parse_discovery(
         self, response: Response, source: str, step: str, args: Mapping[str, Any]
@@ -167,8 +166,7 @@ class WordPressSpider(scrapy.Spider):
         kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
         row, source = self.sources[kwargs["source"]]
         output = source.failed(kwargs["step"], fetch_failure(failure), kwargs["args"])
-        for request, _ in self._run(output, row):
-            yield request
+        yield from (request for request, _ in self._run(output, row))
 
     def ask_for_missing(self) -> None:
         """On spider_idle: once the crawl found all it can, the known posts it did not find."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import pickle
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
@@ -228,3 +230,32 @@ def test_no_sitemap_falls_back_to_feeds_archive_pages_and_menu_pages(spider_and_
     assert notes["archive_pages"] == "used"
     # A second failing source never restarts the fallback.
     assert list(sitemap.errback(failure)) == []
+
+
+def test_every_request_travels_through_a_shared_frontier(spider_and_events):
+    """scrapy-redis pickles each request's dict: callbacks and errbacks must be the spider's
+    own methods and cb_kwargs plain values, for discovery, posts and comment pages alike."""
+    spider, _ = spider_and_events
+    home = _home_without_rest()
+    (sitemap,) = spider.parse_home(home)
+    url, text = load_fixture("api", "posts.json")
+    listing = TextResponse(url, body=text.encode(), request=Request(url))
+    args = {"root": f"{BASE}wp-json/", "kind": "posts", "page": 2}
+    posts = _collect(spider.parse_discovery(listing, "rest", "", args))
+    comments = _collect(
+        spider.parse_comment_page(
+            _html(load_fixture("twentytwentyone", "comment-page-2.html")), 202
+        )
+    )
+    requests = [sitemap, posts[0], next(r for r in comments if isinstance(r, Request))]
+    for request in requests:
+        again = request_from_dict(
+            pickle.loads(pickle.dumps(request.to_dict(spider=spider))),  # noqa: S301 - our own
+            spider=spider,
+        )
+        assert again.callback == request.callback
+        assert again.errback == request.errback
+        assert again.cb_kwargs == request.cb_kwargs
+        assert again.dont_filter == request.dont_filter
+    assert sitemap.cb_kwargs == {"source": "sitemaps", "step": "", "args": {"top": True}}
+    assert posts[0].cb_kwargs["api_post"]["link"] == posts[0].url

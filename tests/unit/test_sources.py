@@ -347,15 +347,17 @@ def test_feeds_are_unusable_once_every_one_failed():
     assert str(told.notes["feeds"]).startswith(f"unusable: {BASE}feed/: not XML")
 
 
-def test_a_feed_names_its_entries_pages():
-    rss = fixture_path("api", "posts.json")  # links of recorded posts, as a feed lists them
-    links = [obj["link"] for obj in json.loads(rss.read_text("utf-8"))]
-    items = "".join(f"<item><link>{link}</link></item>" for link in links)
-    body = f'<rss version="2.0"><channel>{items}</channel></rss>'.encode()
+@pytest.mark.parametrize("name", ["feed.xml", "atom.xml"])
+def test_a_feed_names_its_entries_pages(name):
+    answer = Recorded.of("feeds", name)  # the test blog's RSS and Atom feeds, recorded
     told = Told()
-    feeds = Feeds(_blog(home=True), told)
+    feeds = Feeds(_blog(answer.url.split("/feed/")[0] + "/"), told)
     run(feeds.start())
-    assert urls(run(feeds.read("", Recorded(f"{BASE}feed/", body), {})), POST_PAGE) == links
+    posts = urls(run(feeds.read("", answer, {})), POST_PAGE)
+    assert len(posts) == 10  # the latest ten posts
+    assert len(set(posts)) == 10
+    assert all(url.startswith(f"{answer.url.split('/feed/')[0]}/20") for url in posts)
+    assert all("#" not in url for url in posts)
     assert told.notes["feeds"] == "used"
 
 
@@ -380,74 +382,112 @@ def test_a_worker_that_did_not_read_the_home_page_asks_for_it_again():
 # --- incremental listings and missing posts -------------------------------------------
 
 
+def _ids(name: str) -> list[dict[str, Any]]:
+    ids: list[dict[str, Any]] = json.loads(fixture_path("api", name).read_text("utf-8"))
+    return ids
+
+
 @pytest.fixture
 def known_site(tmp_path: Path) -> Iterator[KnownSite]:
-    """The recorded posts (posts.json) known from a finished crawl, the first one edited
-    since; an incremental crawl begun."""
-    objects = json.loads(fixture_path("api", "posts.json").read_text("utf-8"))
+    """A site whose last crawl captured the posts of the recorded id listing (the first
+    one since edited) and the first four comments of the recorded comment listing; an
+    incremental crawl begun."""
     state = SiteState(tmp_path / "site" / "state.sqlite")
     first = state.begin_crawl(lambda: state.root / "c1", full=False, resume=False)
-    first.captured_posts = PostTable(
-        {
-            obj["id"]: KnownPost(obj["id"], "post", obj["link"], f"{obj['modified_gmt']}+00:00")
-            for obj in objects
-        }
-    )
-    edited = objects[0]["id"]
-    first.captured_posts[edited] = KnownPost(edited, "post", objects[0]["link"], "2001-01-01")
+    posts = {
+        obj["id"]: KnownPost(obj["id"], "post", obj["link"], f"{obj['modified_gmt']}+00:00")
+        for obj in _ids("post-ids.json")
+    }
+    edited = next(iter(posts.values()))
+    posts[edited.id] = KnownPost(edited.id, "post", edited.link, "2001-01-01T00:00:00+00:00")
+    first.captured_posts = PostTable(posts)
+    for obj in _ids("comment-ids.json")[:4]:
+        first.captured_comments[obj["id"]] = (obj["post"], "comment")
     state.finish_crawl(first)
-    run_ = state.begin_crawl(lambda: state.root / "c2", full=False, resume=False)
-    assert run_.incremental
-    yield KnownSite(state, run_, revalidate=(0.0, 1))
+    incremental = state.begin_crawl(lambda: state.root / "c2", full=False, resume=False)
+    assert incremental.incremental
+    yield KnownSite(state, incremental, revalidate=(0.0, 1))
     state.close()
 
 
+def _whole(answer: Recorded) -> Recorded:
+    """A recorded first page of a listing, as the whole listing (one page)."""
+    answer.headers = RecordedHeaders({"X-WP-Total": str(len(json.loads(answer.body)))})
+    return answer
+
+
 def test_incremental_listings_fetch_only_what_changed(known_site):
-    objects = json.loads(fixture_path("api", "posts.json").read_text("utf-8"))
-    root = f"{BASE}wp-json/"
+    posts, comments = _ids("post-ids.json"), _ids("comment-ids.json")
+    root = posts[0]["link"].split("/20")[0] + "/wp-json/"
     told = Told()
-    listings = IncrementalListings(_blog(api_root=root), told, known_site)
+    listings = IncrementalListings(
+        _blog(root.removesuffix("wp-json/"), api_root=root), told, known_site
+    )
     start = run(listings.start())
     assert [f.args["kind"] for f in start] == ["posts", "pages", "comments"]
-    assert all("_fields=" in f.url for f in start)
-    # Every listing fits one page: the posts' (recorded), no page, no comment.
-    answer = Recorded.of("api", "posts.json")
-    answer.headers = RecordedHeaders({"X-WP-Total": "3", "X-WP-TotalPages": "1"})
-    assert run(listings.read("", answer, {"root": root, "kind": "posts", "page": 1})) == []
+    assert [f.url.split("_fields=")[1].split("&")[0] for f in start] == [
+        "id,link,modified_gmt",
+        "id,link,modified_gmt",
+        "id,post",
+    ]
+    post_ids = _whole(Recorded.of("api", "post-ids.json"))
+    assert run(listings.read("", post_ids, {"root": root, "kind": "posts", "page": 1})) == []
     empty = Recorded(f"{root}wp/v2/pages", b"[]", headers={"X-WP-Total": "0"})
     assert run(listings.read("", empty, {"root": root, "kind": "pages", "page": 1})) == []
-    out = run(listings.read("", empty, {"root": root, "kind": "comments", "page": 1}))
-    # The edited post in full (read as any REST listing), one unchanged page rechecked.
+    comment_ids = _whole(Recorded.of("api", "comment-ids.json"))
+    out = run(listings.read("", comment_ids, {"root": root, "kind": "comments", "page": 1}))
+    # The edited post and the post with a new comment, in full; the third one rechecked.
     (changed,) = [f for f in out if f.source == "incremental"]
-    assert f"include={objects[0]['id']}" in changed.url
+    assert f"include={posts[0]['id']},{comments[4]['post']}&" in changed.url
     assert (changed.step, changed.args["page"]) == ("changed", 0)
     rechecked = [f for f in out if f.source == POST_PAGE]
-    assert [f.kind for f in rechecked] == ["revalidate"]
-    assert rechecked[0].url in {obj["link"] for obj in objects[1:]}
-    assert known_site.run.changes["edited_posts"] == {objects[0]["id"]}
-    assert told.notes["unchanged_posts"] == 1  # 3 listed, 1 edited, 1 rechecked
+    assert [(f.url, f.kind) for f in rechecked] == [(posts[2]["link"], "revalidate")]
+    assert known_site.run.changes["edited_posts"] == {posts[0]["id"]}
+    assert known_site.run.changes["new_comments"] == {comments[4]["id"]}
+    assert told.notes["unchanged_posts"] == 0
+    assert told.notes["unchanged_pages"] == 0
     assert told.declared == [("rest_api", {"posts": 3}), ("rest_api", {"pages": 0})]
 
 
+def test_the_changed_posts_are_read_as_a_rest_listing(known_site):
+    answer = Recorded.of("api", "posts.json")
+    objects = json.loads(answer.body)
+    told = Told()
+    listings = IncrementalListings(_blog(), told, known_site)
+    args = {"root": f"{BASE}wp-json/", "kind": "posts", "page": 0}
+    out = run(listings.read("changed", answer, args))
+    assert urls(out, POST_PAGE) == [obj["link"] for obj in objects]
+    assert urls(out, "incremental") == []  # no further page
+    assert told.declared == []  # nor a total: these are not all the posts
+
+
+def test_a_failed_id_listing_falls_back(known_site):
+    told = Told()
+    listings = IncrementalListings(_blog(), told, known_site)
+    failure = Failure(f"{BASE}wp-json/wp/v2/comments", "HTTP 500", 500)
+    assert run(listings.failed("", failure, {})) == [FALL_BACK]
+    assert told.notes["rest_api"] == f"unusable: {failure.url}: HTTP 500"
+
+
 def test_missing_posts_are_asked_for_at_the_end_of_a_crawl_without_listings(known_site):
-    objects = json.loads(fixture_path("api", "posts.json").read_text("utf-8"))
+    posts = _ids("post-ids.json")
     told = Told()
     missing = MissingPosts(told, known_site)
-    found = {objects[0]["link"]}
+    found = {posts[0]["link"]}
     out = run(missing.at_end(lambda url: url in found))
-    assert urls(out) == [obj["link"] for obj in objects[1:]]
-    assert {f.kind for f in out if isinstance(f, Fetch)} == {"known_post"}
+    assert urls(out) == [obj["link"] for obj in posts[1:]]
+    assert {f.kind for f in out} == {"known_post"}
     assert told.notes["known_posts_not_found"] == 2
     assert run(missing.at_end(lambda url: False)) == []  # asked once
     # A known post's page answering 404 is a deletion; any other failure is not.
-    assert not known_site.deleted(objects[1]["link"], 500)
-    assert known_site.deleted(objects[1]["link"], 404)
-    assert known_site.run.changes["deleted_posts"] == {objects[1]["id"]}
+    assert not known_site.deleted(posts[1]["link"], 500)
+    assert known_site.deleted(posts[1]["link"], 404)
+    assert known_site.run.changes["deleted_posts"] == {posts[1]["id"]}
     assert not known_site.deleted(f"{BASE}never-known/", 404)
 
 
 def test_after_the_listings_were_compared_nothing_is_missing(known_site):
     known_site.compare([], [])
     assert run(MissingPosts(Told(), known_site).at_end(lambda url: False)) == []
-    objects = json.loads(fixture_path("api", "posts.json").read_text("utf-8"))
-    assert not known_site.deleted(objects[1]["link"], 404)  # listed: its page failed
+    posts = _ids("post-ids.json")
+    assert not known_site.deleted(posts[1]["link"], 404)  # listed: its page failed
