@@ -2,16 +2,14 @@
 
 It holds the order of the discovery sources (:meth:`WordPressSpider.order`: the REST API,
 then sitemaps, then feeds and HTML archive pages, each row started when a source of the
-row before falls back), the one gate every request passes (:meth:`~WordPressSpider.gate`:
-in scope, not denied, once per canonical URL, claimed in a shared crawl) and the Scrapy
-wiring. The sources (:mod:`archiver.discovery`) say what to fetch and read the answers;
-post and comment pages are read into records by :mod:`archiver.crawl.post_pages`.
+row before falls back), the one gate every request passes (:meth:`~WordPressSpider.gate`)
+and the Scrapy wiring. The sources (:mod:`archiver.discovery`) say what to fetch and read
+the answers; post and comment pages are read into records by :mod:`archiver.crawl.post_pages`.
 
-With the site's state (:mod:`archiver.state.site`) it resumes an interrupted crawl in its
-folder, and once a crawl has finished the next ones are incremental
-(:mod:`archiver.discovery.incremental`): the REST id listings tell what changed, and only
-that is fetched, with a few known posts' pages rechecked; crawls without those listings
-ask at their end for the known posts they did not find (a 404 or 410: deleted).
+With the site's state it resumes an interrupted crawl in its folder, and once a crawl
+has finished the next ones are incremental (:mod:`archiver.discovery.incremental`): the
+REST id listings tell what changed, and only that is fetched; crawls without them ask
+at their end for the known posts they did not find (a 404 or 410: deleted).
 """
 
 from __future__ import annotations
@@ -55,7 +53,7 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
     from archiver.crawl.known_site import KnownSite
-    from archiver.discovery.source import Fetches, Source
+    from archiver.discovery.source import Fetches, Record, Source
     from archiver.records.items import Provenance
     from archiver.state.site import CrawlRun, SiteState
 
@@ -144,7 +142,7 @@ class WordPressSpider(scrapy.Spider):
 
     # --- discovery -----------------------------------------------------------------------
 
-    def parse_home(self, response: Response) -> Iterator[scrapy.Request]:
+    def parse_home(self, response: Response) -> Iterator[scrapy.Request | Record]:
         if not self.blog.read_home(response):
             self.fail(response.url, "home page is not HTML", response.status)
             return
@@ -152,7 +150,7 @@ class WordPressSpider(scrapy.Spider):
 
     async def parse_discovery(
         self, response: Response, source: str, step: str, args: Mapping[str, Any]
-    ) -> AsyncIterator[scrapy.Request]:
+    ) -> AsyncIterator[scrapy.Request | Record]:
         """An answer to a discovery source's fetch, read by that source."""
         row, reader = self.sources[source]
         output = reader.read(step, response, args)
@@ -162,7 +160,7 @@ class WordPressSpider(scrapy.Spider):
                 await queue_room(self.crawler)
             yield request
 
-    def on_discovery_failure(self, failure: Failure) -> Iterator[scrapy.Request]:
+    def on_discovery_failure(self, failure: Failure) -> Iterator[scrapy.Request | Record]:
         kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
         row, source = self.sources[kwargs["source"]]
         output = source.failed(kwargs["step"], fetch_failure(failure), kwargs["args"])
@@ -173,13 +171,13 @@ class WordPressSpider(scrapy.Spider):
         if self.missing is None:
             return
         found = self.missing.at_end(lambda url: url_key(url) in self.seen)
-        requests = [request for request, _ in self._run(found, len(self.rows))]
+        requests = [r for r, _ in self._run(found, len(self.rows)) if isinstance(r, scrapy.Request)]
         for request in requests:
             self.crawler.engine.crawl(request)
         if requests:
             raise DontCloseSpider
 
-    def _start(self, row: int) -> Iterator[tuple[scrapy.Request, bool]]:
+    def _start(self, row: int) -> Iterator[tuple[scrapy.Request | Record, bool]]:
         """Start the sources of ``row``, once per crawl (and per shared crawl)."""
         if row >= len(self.rows) or row in self.started:
             return
@@ -190,10 +188,10 @@ class WordPressSpider(scrapy.Spider):
         for source in self.rows[row]:
             yield from self._run(source.start(), row)
 
-    def _run(self, output: Fetches, row: int) -> Iterator[tuple[scrapy.Request, bool]]:
+    def _run(self, output: Fetches, row: int) -> Iterator[tuple[scrapy.Request | Record, bool]]:
         """The requests (and whether paced) for the fetches a source of ``row`` yields, each
-        through the gate, which tells the source whether it was sent; a fall back starts
-        the next row."""
+        through the gate, which tells the source whether it was sent, and its records; a
+        fall back starts the next row."""
         sent: bool | None = None
         while True:
             try:
@@ -203,11 +201,14 @@ class WordPressSpider(scrapy.Spider):
             if isinstance(item, FallBack):
                 sent = None
                 yield from self._start(row + 1)
-                continue
-            request = self.gate(item)
-            sent = request is not None
-            if request is not None:
-                yield request, item.paced
+            elif isinstance(item, Fetch):
+                request = self.gate(item)
+                sent = request is not None
+                if request is not None:
+                    yield request, item.paced
+            else:  # a record the source read itself (a REST listing of comments, say)
+                sent = None
+                yield item, False
 
     def gate(self, fetch: Fetch) -> scrapy.Request | None:
         """The one way the spider asks for a URL: in scope, not denied, once per canonical
@@ -290,11 +291,9 @@ class WordPressSpider(scrapy.Spider):
             self.note(f"declared_{kind}", count)
 
     def _claim(self, name: str) -> bool:
-        """True when this process is the one to request ``name`` (always, unless the
-        frontier is shared by several workers)."""
+        """Whether this process is the one to request ``name`` (always, but in a shared crawl)."""
         return self.shared_crawl is None or self.shared_crawl.claim(name)
 
     def _inc(self, key: str) -> None:
-        stats = getattr(self.crawler, "stats", None)
-        if stats is not None:
-            stats.inc_value(key)
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)

@@ -12,12 +12,14 @@ Each of them returns a :data:`Fetches` generator. Yielding a :class:`Fetch` asks
 the ``yield`` evaluates to True when the request was sent (in scope, not denied, not asked
 for before, claimed in a shared crawl), so a source that waits for its answers knows how
 many to wait for. Yielding :data:`FALL_BACK` says the source cannot list the blog (or a
-part of it): the spider starts the next sources in its order. Notes for the summary,
-failures and declared counts go to a :class:`Reporter`.
+part of it): the spider starts the next sources in its order. A source that reads
+records from its answers itself (a REST listing of comments) yields them too. Notes for
+the summary, failures and declared counts go to a :class:`Reporter`.
 
 Answers are read through :class:`Answer`, which Scrapy's ``Response`` satisfies, and
-cb arguments are plain values: requests travel pickled through a shared (Redis) frontier.
-No Scrapy here: the spider (``spiders/``) turns fetches into requests.
+fetch arguments are plain values: requests travel pickled through a shared (Redis)
+frontier. No Scrapy engine here (the sitemaps are parsed with Scrapy's own parser, a
+pure function): the spider (``spiders/``) turns fetches into requests.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol, TypeAlias
 
-from archiver.records.items import Provenance
+from archiver.records.items import Comment, Post, Provenance
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +85,11 @@ class FallBack:
 
 FALL_BACK: Final = FallBack()
 
+#: A record a source reads itself, passed on to the crawl's pipelines as it is.
+Record: TypeAlias = Post | Comment
 #: What a source's methods return; each ``yield`` of a fetch evaluates to whether it was
 #: sent (None where nobody says: a test that only lists what a source yields).
-Fetches: TypeAlias = Generator[Fetch | FallBack, bool | None, None]
+Fetches: TypeAlias = Generator[Fetch | FallBack | Record, bool | None, None]
 
 
 class Headers(Protocol):

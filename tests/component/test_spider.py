@@ -18,7 +18,9 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from archiver.crawl import signals
+from archiver.discovery.source import Fetch
 from archiver.discovery.urls import normalize_start_url
+from archiver.extract.posts import post_from_api
 from archiver.records.items import Comment, Post
 from spiders.wordpress import WordPressSpider
 from tests.conftest import load_fixture
@@ -259,3 +261,22 @@ def test_every_request_travels_through_a_shared_frontier(spider_and_events):
         assert again.dont_filter == request.dont_filter
     assert sitemap.cb_kwargs == {"source": "sitemaps", "step": "", "args": {"top": True}}
     assert posts[0].cb_kwargs["api_post"]["link"] == posts[0].url
+
+
+def test_a_record_a_source_reads_itself_goes_on_to_the_pipelines(spider_and_events):
+    """A source may read records from its answers itself (a REST listing of comments):
+    the spider passes them on, between the requests it sends, and tells the source
+    nothing of them."""
+    spider, _ = spider_and_events
+    post = post_from_api(json.loads(load_fixture("api", "seed-post.json")[1]))
+    told: list[bool | None] = []
+
+    def source() -> Iterator[Any]:
+        told.append((yield Fetch(f"{BASE}wp-json/wp/v2/comments", "api", "rest")))
+        told.append((yield post))
+        told.append((yield Fetch(f"{BASE}wp-json/wp/v2/comments", "api", "rest")))
+
+    out = [item for item, _ in spider._run(source(), 0)]
+    assert [type(item) for item in out] == [Request, Post]
+    assert out[1] is post
+    assert told == [True, None, False]  # the second fetch: asked for already
