@@ -1,4 +1,5 @@
-"""HTML archive pages: the posts an archive page links, its next page, the menu's pages.
+"""HTML archive pages: the posts an archive page links, its next page, the menu's pages;
+:class:`ArchivePages`, the source.
 
 The last resort when neither the REST API nor a sitemap lists the posts; the selectors are
 named data in :mod:`archiver.extract.selectors`.
@@ -6,16 +7,20 @@ named data in :mod:`archiver.extract.selectors`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
+from archiver.discovery.source import Fetch, post_page, text_of
 from archiver.extract import selectors as sel
-from archiver.extract.page import first_value
+from archiver.extract.page import first_value, parse_html
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from lxml.html import HtmlElement
+
+    from archiver.discovery.blog import Blog
+    from archiver.discovery.source import Answer, Failure, Fetches, Reporter
 
 
 def page_links(base_url: str, page: HtmlElement) -> list[str]:
@@ -39,3 +44,38 @@ def _unique_links(base_url: str, page: HtmlElement, xpaths: Iterable[str]) -> li
             if url not in found:
                 found.append(url)
     return found
+
+
+class ArchivePages:
+    """The posts the archive pages link, from the home page (archive page 1, read again
+    from memory, not fetched) on, with the pages the menus link: a last resort, with the
+    feeds. A worker of a shared crawl that did not read the home page asks for it again."""
+
+    name = "archive_pages"
+
+    def __init__(self, blog: Blog, reporter: Reporter) -> None:
+        self.blog = blog
+        self.reporter = reporter
+
+    def start(self) -> Fetches:
+        self.reporter.note("archive_pages", "used")
+        if self.blog.home is not None:
+            yield from self._links(*self.blog.home)
+        else:
+            yield Fetch(self.blog.url, "archive", self.name, again=True)
+
+    def read(self, step: str, answer: Answer, args: Mapping[str, Any]) -> Fetches:
+        text = text_of(answer)
+        if text is not None:
+            yield from self._links(answer.url, parse_html(text))
+
+    def failed(self, step: str, failure: Failure, args: Mapping[str, Any]) -> Fetches:
+        self.reporter.fail(failure.asked_for, failure.reason, failure.status)
+        yield from ()
+
+    def _links(self, url: str, page: HtmlElement) -> Fetches:
+        posts, next_page = archive_links(url, page)
+        for post_url in [*posts, *page_links(url, page)]:
+            yield post_page(post_url)
+        if next_page:
+            yield Fetch(next_page, "archive", self.name)

@@ -1,4 +1,5 @@
-"""RSS and Atom feeds: the feeds a page advertises and the posts a feed lists.
+"""RSS and Atom feeds: the feeds a page advertises, the posts a feed lists, and
+:class:`Feeds`, the source.
 
 Feeds list only the latest posts, so they are a last resort. They are parsed with an lxml
 parser that resolves no entity and touches no network.
@@ -6,16 +7,23 @@ parser that resolves no entity and touches no network.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree
 
 from archiver.discovery.archive_pages import _unique_links
+from archiver.discovery.source import Attempts, Fetch, post_page
+from archiver.discovery.urls import is_allowed
 from archiver.extract import selectors as sel
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from lxml.html import HtmlElement
+
+    from archiver.discovery.blog import Blog
+    from archiver.discovery.source import Answer, Failure, Fetches, Reporter
 
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -63,3 +71,39 @@ def feed_entry_links(base_url: str, body: bytes) -> list[str]:
 def is_comments_feed(url: str) -> bool:
     """A comments feed points at comments (on any comment page), not at posts."""
     return "comments" in urlsplit(url).path.lower() or "comments-" in urlsplit(url).query
+
+
+class Feeds:
+    """The posts the blog's feeds list (the latest ten or so): a last resort, with the
+    archive pages. The feeds the home page advertises, comments' feeds left out, else
+    ``/feed/``; used once one answers, unusable once all failed."""
+
+    name = "feeds"
+
+    def __init__(self, blog: Blog, reporter: Reporter) -> None:
+        self.blog = blog
+        self.attempts = Attempts("feeds", reporter)
+
+    def start(self) -> Fetches:
+        advertised = feed_links(*self.blog.home) if self.blog.home is not None else []
+        feeds = [
+            url
+            for url in advertised
+            if not is_comments_feed(url) and is_allowed(url, self.blog.scope)
+        ] or [urljoin(self.blog.url, "feed/")]
+        for url in feeds:
+            self.attempts.sent((yield Fetch(url, "feed", self.name, awaited=True)))
+
+    def read(self, step: str, answer: Answer, args: Mapping[str, Any]) -> Fetches:
+        try:
+            links = feed_entry_links(answer.url, answer.body)
+        except ValueError as error:
+            self.attempts.done(f"{answer.url}: {error}")
+            return
+        self.attempts.done()
+        for url in links:
+            yield post_page(url)
+
+    def failed(self, step: str, failure: Failure, args: Mapping[str, Any]) -> Fetches:
+        self.attempts.done(f"{failure.url}: {failure.reason}")
+        yield from ()

@@ -1,4 +1,5 @@
-"""The WordPress REST API: where it is (``Link`` header or ``<link>`` tag) and its URLs.
+"""The WordPress REST API: where it is (``Link`` header or ``<link>`` tag), its URLs, and
+:class:`RestListings`, the best source there is.
 
 ``?rest_route=`` roots (plain permalinks) keep the route in the query; listings ask for
 :data:`API_PAGE_SIZE` objects a page, the maximum WordPress allows.
@@ -6,10 +7,13 @@
 
 from __future__ import annotations
 
+import json
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from archiver.discovery.source import FALL_BACK, Fetch, post_page, provenance, text_of
+from archiver.discovery.urls import is_allowed
 from archiver.extract import selectors as sel
 from archiver.extract.page import first_value
 
@@ -18,8 +22,13 @@ if TYPE_CHECKING:
 
     from lxml.html import HtmlElement
 
+    from archiver.discovery.blog import Blog
+    from archiver.discovery.source import Answer, Failure, Fetches, Reporter
+
 
 API_PAGE_SIZE = 100
+#: The collections listed: posts and pages (other post types are not public by default).
+API_KINDS = ("posts", "pages")
 
 
 _LINK_HEADER_PART = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)")
@@ -71,3 +80,94 @@ def api_listing_url(root: str, kind: str, page: int) -> str:
             "order": "asc",
         },
     )
+
+
+class RestListings:
+    """Every post and page the REST API lists, each with its REST object (merged with its
+    page's view), 100 a request; ``X-WP-Total`` declares how many the blog has.
+
+    Falls back when the home page advertises no API root in the blog, or when a listing
+    answers anything but a JSON list (the API hidden behind an HTML page, a challenge,
+    ``rest_no_route``) or fails."""
+
+    name = "rest"
+
+    def __init__(self, blog: Blog, reporter: Reporter) -> None:
+        self.blog = blog
+        self.reporter = reporter
+
+    def start(self) -> Fetches:
+        root = usable_root(self.blog, self.reporter)
+        if not root:
+            yield FALL_BACK
+            return
+        for kind in API_KINDS:
+            yield self._listing(root, kind, 1)
+
+    def _listing(self, root: str, kind: str, page: int) -> Fetch:
+        args = {"root": root, "kind": kind, "page": page}
+        return Fetch(api_listing_url(root, kind, page), "api", self.name, args=args)
+
+    def read(self, step: str, answer: Answer, args: Mapping[str, Any]) -> Fetches:
+        """A page of a listing (page 0: a listing of given ids, no declared total)."""
+        root, kind, page = args["root"], args["kind"], args["page"]
+        objects = json_list(answer)
+        if objects is None:
+            yield from unusable(self.reporter, f"{answer.url} did not return a JSON list")
+            return
+        if page == 1:
+            self.reporter.note("rest_api", "used")
+            total_pages = int_header(answer, b"X-WP-TotalPages", default=1)
+            total = int_header(answer, b"X-WP-Total", default=len(objects))
+            self.reporter.declare("rest_api", {kind: total})
+            for next_page in range(2, total_pages + 1):
+                yield self._listing(root, kind, next_page)
+        source = provenance(answer, "api")
+        for obj in objects:
+            link = str(obj.get("link") or "")
+            if not link or not is_allowed(link, self.blog.scope):
+                reason = f"{kind} object {obj.get('id')} has no link in scope"
+                self.reporter.fail(link or answer.url, reason)
+                continue
+            yield post_page(link, api_post=obj, api_source=source)
+
+    def failed(self, step: str, failure: Failure, args: Mapping[str, Any]) -> Fetches:
+        yield from unusable(self.reporter, f"{failure.url}: {failure.reason}")
+
+
+def usable_root(blog: Blog, reporter: Reporter) -> str:
+    """The REST root the home page advertised, if in the blog; "" (noted why) if not."""
+    root = blog.api_root
+    if not root or not is_allowed(root, blog.scope):
+        reporter.note("rest_api", "not advertised" if not root else f"out of scope: {root}")
+        return ""
+    reporter.note("rest_api_root", root)
+    return root
+
+
+def unusable(reporter: Reporter, why: str) -> Fetches:
+    """A listing that did not answer: the REST API is no source here, fall back."""
+    reporter.note("rest_api", f"unusable: {why}")
+    yield FALL_BACK
+
+
+def json_list(answer: Answer) -> list[dict[str, Any]] | None:
+    """The answer's JSON list of objects; None when it is no such thing."""
+    text = text_of(answer)
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, list) or not all(isinstance(obj, dict) for obj in data):
+        return None
+    return data
+
+
+def int_header(answer: Answer, name: bytes, default: int) -> int:
+    value = answer.headers.get(name)
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default

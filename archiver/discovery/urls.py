@@ -1,9 +1,9 @@
 """Which URLs of a blog are worth fetching, and one key per URL however it is written.
 
-The blog's scope (host, and path for a blog in a subdirectory), the URLs never fetched
-(reply links, share buttons, search, login, AMP twins, embeds, per-post feeds), and the
-canonical form (w3lib's ``canonicalize_url``) with its 64-bit key, so that no source asks
-twice for one page.
+The start URL as given (:func:`normalize_start_url`), the blog's scope (host, and path
+for a blog in a subdirectory), the URLs never fetched (reply links, share buttons,
+search, login, AMP twins, embeds, per-post feeds), and the canonical form (w3lib's
+``canonicalize_url``) with its 64-bit key, so that no source asks twice for one page.
 """
 
 from __future__ import annotations
@@ -40,6 +40,18 @@ _DENIED_PATH = re.compile(
 
 # Feeds that list the whole blog's latest posts or comments (relative to the blog's root).
 _SITE_FEEDS = ("feed/", "feed/atom/", "feed/rss2/", "comments/feed/", "comments/feed/atom/")
+
+
+def normalize_start_url(url: str) -> str:
+    """Accept ``blog.example`` or ``http://blog.example`` as ``http(s)://blog.example/``."""
+    url = url.strip()
+    if "://" not in url:
+        url = f"https://{url}"
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
+        path += "/"
+    return parts._replace(path=path, fragment="").geturl()
 
 
 def blog_scope(start_url: str) -> tuple[str, str]:

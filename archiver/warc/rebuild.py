@@ -25,6 +25,11 @@ The spider's decisions, replayed from what the WARC holds:
   is left out the same way (``ChangedRecordsPipeline``). Its ``revisit`` records are
   read with the payload they refer to, in this folder or in an earlier one.
 
+Discovery here scans the WARC for what the sources read rather than driving the sources
+of :mod:`archiver.discovery` as the spider does: what an incremental crawl asked for
+followed from the site's state as it was then, which the WARC does not hold, and a scan
+needs no order of answers. The answers are read with the same pure functions.
+
 Unreadable WARC records and pages that fail are reported in ``summary.json`` and on
 stderr (exit status 1); everything else is still rebuilt.
 
@@ -312,7 +317,7 @@ def resolve(index: CaptureIndex, url: str) -> Page | None:
 
 
 def provenance(page: Page, source: str) -> Provenance:
-    """Where the crawl recorded ``page`` (as ``spiders.wordpress.provenance``)."""
+    """Where the crawl recorded ``page`` (as :func:`archiver.discovery.source.provenance`)."""
     return Provenance(
         url=page.url,
         source=source,
@@ -383,7 +388,8 @@ def _comment_pages(
     post_id: int | None,
     result: TaskResult,
 ) -> None:
-    """The thread's comments, page after page, each page once (as the spider's _comments)."""
+    """The thread's comments, page after page, each page once (as
+    :class:`archiver.crawl.post_pages.PostPages` reads them)."""
     known: set[tuple[str, int | None]] = set()
     seen: set[str] = set()
     queue: deque[tuple[Page, Any]] = deque([(first, first_records)])

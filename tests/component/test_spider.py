@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import pickle
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -12,12 +13,16 @@ import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from archiver.crawl import signals
+from archiver.discovery.source import Fetch
+from archiver.discovery.urls import normalize_start_url
+from archiver.extract.posts import post_from_api
 from archiver.records.items import Comment, Post
-from spiders.wordpress import WordPressSpider, normalize_start_url
+from spiders.wordpress import WordPressSpider
 from tests.conftest import load_fixture
 
 if TYPE_CHECKING:
@@ -82,11 +87,13 @@ def test_home_page_leads_to_the_rest_listings(spider_and_events):
 def test_a_rest_api_answering_html_falls_back_to_the_sitemap(spider_and_events):
     spider, events = spider_and_events
     response = _html(load_fixture("twentytwentyone", "home.html"))
-    out = list(spider.parse_api_listing(response, root="x", kind="posts", page=1))
+    listing = {"root": "x", "kind": "posts", "page": 1}
+    out = _collect(spider.parse_discovery(response, "rest", "", listing))
     assert [r.url for r in out] == [f"{BASE}wp-sitemap.xml"]
     assert any(kind == "note" and e["key"] == "rest_api" for kind, e in events)
     # Both listings failing must not start the fallback twice.
-    assert list(spider.parse_api_listing(response, root="x", kind="pages", page=1)) == []
+    listing = {"root": "x", "kind": "pages", "page": 1}
+    assert _collect(spider.parse_discovery(response, "rest", "", listing)) == []
 
 
 def test_rest_listing_pages_and_post_requests(spider_and_events):
@@ -98,7 +105,8 @@ def test_rest_listing_pages_and_post_requests(spider_and_events):
         request=Request(url),
         headers={"X-WP-TotalPages": "3", "X-WP-Total": "261"},
     )
-    out = list(spider.parse_api_listing(response, root=f"{BASE}wp-json/", kind="posts", page=1))
+    listing = {"root": f"{BASE}wp-json/", "kind": "posts", "page": 1}
+    out = _collect(spider.parse_discovery(response, "rest", "", listing))
     listing_pages = [r for r in out if "wp-json" in r.url]
     post_pages = [r for r in out if "wp-json" not in r.url]
     assert ["page=2" in r.url or "page=3" in r.url for r in listing_pages] == [True, True]
@@ -212,7 +220,7 @@ def test_no_sitemap_falls_back_to_feeds_archive_pages_and_menu_pages(spider_and_
     not_found = HtmlResponse(sitemap.url, status=404, body=b"<html></html>", request=sitemap)
     failure = Failure(HttpError(not_found))
     failure.request = sitemap  # type: ignore[attr-defined]
-    out = list(spider.on_sitemap_failure(failure))
+    out = list(sitemap.errback(failure))
     urls = [r.url for r in out]
     assert urls[0] == f"{BASE}feed/"  # the feed the home page advertises, never comments'
     assert f"{BASE}page/2/" in urls  # archive page 2: the home page is page 1, not refetched
@@ -223,4 +231,52 @@ def test_no_sitemap_falls_back_to_feeds_archive_pages_and_menu_pages(spider_and_
     assert notes["sitemap"].startswith("unusable:")
     assert notes["archive_pages"] == "used"
     # A second failing source never restarts the fallback.
-    assert list(spider.on_sitemap_failure(failure)) == []
+    assert list(sitemap.errback(failure)) == []
+
+
+def test_every_request_travels_through_a_shared_frontier(spider_and_events):
+    """scrapy-redis pickles each request's dict: callbacks and errbacks must be the spider's
+    own methods and cb_kwargs plain values, for discovery, posts and comment pages alike."""
+    spider, _ = spider_and_events
+    home = _home_without_rest()
+    (sitemap,) = spider.parse_home(home)
+    url, text = load_fixture("api", "posts.json")
+    listing = TextResponse(url, body=text.encode(), request=Request(url))
+    args = {"root": f"{BASE}wp-json/", "kind": "posts", "page": 2}
+    posts = _collect(spider.parse_discovery(listing, "rest", "", args))
+    comments = _collect(
+        spider.parse_comment_page(
+            _html(load_fixture("twentytwentyone", "comment-page-2.html")), 202
+        )
+    )
+    requests = [sitemap, posts[0], next(r for r in comments if isinstance(r, Request))]
+    for request in requests:
+        again = request_from_dict(
+            pickle.loads(pickle.dumps(request.to_dict(spider=spider))),  # noqa: S301 - our own
+            spider=spider,
+        )
+        assert again.callback == request.callback
+        assert again.errback == request.errback
+        assert again.cb_kwargs == request.cb_kwargs
+        assert again.dont_filter == request.dont_filter
+    assert sitemap.cb_kwargs == {"source": "sitemaps", "step": "", "args": {"top": True}}
+    assert posts[0].cb_kwargs["api_post"]["link"] == posts[0].url
+
+
+def test_a_record_a_source_reads_itself_goes_on_to_the_pipelines(spider_and_events):
+    """A source may read records from its answers itself (a REST listing of comments):
+    the spider passes them on, between the requests it sends, and tells the source
+    nothing of them."""
+    spider, _ = spider_and_events
+    post = post_from_api(json.loads(load_fixture("api", "seed-post.json")[1]))
+    told: list[bool | None] = []
+
+    def source() -> Iterator[Any]:
+        told.append((yield Fetch(f"{BASE}wp-json/wp/v2/comments", "api", "rest")))
+        told.append((yield post))
+        told.append((yield Fetch(f"{BASE}wp-json/wp/v2/comments", "api", "rest")))
+
+    out = [item for item, _ in spider._run(source(), 0)]
+    assert [type(item) for item in out] == [Request, Post]
+    assert out[1] is post
+    assert told == [True, None, False]  # the second fetch: asked for already

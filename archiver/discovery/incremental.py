@@ -1,0 +1,206 @@
+"""Incremental crawls: what changed since the site's last crawl, and what went missing.
+
+:class:`IncrementalListings` takes the REST listings' place once a crawl of the site has
+finished: cheap listings of every post id with its ``modified`` time and every comment id
+(about one request per 100) tell new, edited and deleted posts and new and deleted
+comments; only the changed posts and the posts whose thread changed are fetched (their
+full REST objects, read as :class:`~archiver.discovery.rest.RestListings` reads a
+listing, then their pages), with a small budget of known posts' pages rechecked: what
+the listings cannot show (a theme change, a thread on a blog without REST comments) is
+caught in turn.
+
+:class:`MissingPosts`: crawls without REST listings (full ones, sitemap, feed and HTML
+ones) ask at their end for the known posts they did not find; a 404 or 410 there is a
+deletion (see :func:`archiver.state.site.infer_deletions`).
+
+What the site's earlier crawls know comes through :class:`SiteMemory`
+(:class:`archiver.state.known.KnownSite`): discovery reads no state of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from archiver.discovery.rest import (
+    API_KINDS,
+    API_PAGE_SIZE,
+    RestListings,
+    api_url,
+    int_header,
+    json_list,
+    unusable,
+    usable_root,
+)
+from archiver.discovery.source import FALL_BACK, Fetch, post_page
+from archiver.extract.posts import int_or_none
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from archiver.discovery.blog import Blog
+    from archiver.discovery.source import Answer, Failure, Fetches, Reporter
+
+# What an incremental crawl lists of every post and comment: enough to tell what changed.
+LISTING_FIELDS = {
+    "posts": "id,link,modified_gmt",
+    "pages": "id,link,modified_gmt",
+    "comments": "id,post",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ListedPost:
+    """A post as the id listings show it (``modified``: as ``Post.modified`` is written)."""
+
+    id: int
+    type: str
+    link: str
+    modified: str
+
+
+class SiteMemory(Protocol):
+    """What the site's earlier crawls know, as discovery asks it."""
+
+    def compare(
+        self, posts: list[ListedPost], comments: list[tuple[int, int | None]]
+    ) -> tuple[set[int], set[int]]:
+        """Record what the listings show changed; (posts new or edited, posts whose
+        thread changed)."""
+        ...
+
+    def rechecks(self, listed: list[ListedPost], fetched: set[int]) -> list[ListedPost]:
+        """The few known posts, listed unchanged and not ``fetched`` anyway, whose pages
+        are rechecked."""
+        ...
+
+    def missing(self, requested: Callable[[str], bool]) -> list[str] | None:
+        """Links of the known posts this crawl neither captured nor ``requested``; None
+        when the REST listings said what is gone."""
+        ...
+
+
+class IncrementalListings:
+    """The id listings of an incremental crawl; once all their pages are in, the changed
+    posts (step ``changed``: read as REST listings). Falls back as the REST listings do."""
+
+    name = "incremental"
+
+    def __init__(self, blog: Blog, reporter: Reporter, memory: SiteMemory) -> None:
+        self.blog = blog
+        self.reporter = reporter
+        self.memory = memory
+        self.rest = RestListings(blog, reporter)
+        self.listings: dict[str, list[dict[str, Any]]] = {}  # kind -> objects, until all in
+        self.out = 0  # listing pages asked for, not answered yet
+
+    def start(self) -> Fetches:
+        root = usable_root(self.blog, self.reporter)
+        if not root:
+            yield FALL_BACK
+            return
+        for kind in (*API_KINDS, "comments"):
+            yield from self._listing(root, kind, 1)
+
+    def _listing(self, root: str, kind: str, page: int) -> Fetches:
+        params: dict[str, str | int] = {
+            "per_page": API_PAGE_SIZE,
+            "page": page,
+            "_fields": LISTING_FIELDS[kind],
+            "orderby": "id",
+            "order": "asc",
+        }
+        url = api_url(root, f"wp/v2/{kind}", params)
+        self.out += bool((yield self._fetch(url, root, kind, page)))
+
+    def _fetch(self, url: str, root: str, kind: str, page: int, step: str = "") -> Fetch:
+        args = {"root": root, "kind": kind, "page": page}
+        return Fetch(url, "api", self.name, step, args)
+
+    def read(self, step: str, answer: Answer, args: Mapping[str, Any]) -> Fetches:
+        if step == "changed":
+            yield from self.rest.read("", answer, args)
+            return
+        root, kind, page = args["root"], args["kind"], args["page"]
+        objects = json_list(answer)
+        if objects is None:
+            yield from unusable(self.reporter, f"{answer.url} did not return a JSON list")
+            return
+        if page == 1:
+            self.reporter.note("rest_api", "used")
+            if kind in API_KINDS:
+                total = int_header(answer, b"X-WP-Total", default=len(objects))
+                self.reporter.declare("rest_api", {kind: total})
+            total_pages = int_header(answer, b"X-WP-TotalPages", default=1)
+            for next_page in range(2, total_pages + 1):
+                yield from self._listing(root, kind, next_page)
+        self.listings.setdefault(kind, []).extend(objects)
+        self.out -= 1
+        if self.out == 0:
+            yield from self._changes(root)
+
+    def failed(self, step: str, failure: Failure, args: Mapping[str, Any]) -> Fetches:
+        yield from unusable(self.reporter, f"{failure.url}: {failure.reason}")
+
+    def _changes(self, root: str) -> Fetches:
+        kinds: dict[int, str] = {}
+        posts = []
+        for kind in API_KINDS:
+            for obj in self.listings.get(kind, []):
+                post_id = int_or_none(obj.get("id"))
+                if post_id is None:
+                    continue
+                kinds[post_id] = kind
+                # The same value post_from_api gives Post.modified: UTC, offset explicit.
+                modified = f"{obj['modified_gmt']}+00:00" if obj.get("modified_gmt") else ""
+                posts.append(ListedPost(post_id, kind[:-1], str(obj.get("link", "")), modified))
+        comments = [
+            (comment_id, int_or_none(obj.get("post")))
+            for obj in self.listings.get("comments", [])
+            if (comment_id := int_or_none(obj.get("id"))) is not None
+        ]
+        changed, threads = self.memory.compare(posts, comments)
+        rechecked = self.memory.rechecks(posts, changed | threads)
+        # A conditional GET where the page had validators: an identical page is a revisit
+        # record, a changed one is captured in full.
+        for post in rechecked:
+            yield post_page(post.link, "revalidate")
+        for kind in API_KINDS:
+            ids = sorted(pid for pid in changed | threads if kinds.get(pid) == kind)
+            listed = sum(1 for k in kinds.values() if k == kind)
+            # Not fetched at all (rechecked pages count when their records come in).
+            fetched = len(ids) + sum(1 for post in rechecked if kinds.get(post.id) == kind)
+            self.reporter.note(f"unchanged_{kind}", listed - fetched)
+            for start in range(0, len(ids), API_PAGE_SIZE):
+                chunk = ",".join(str(pid) for pid in ids[start : start + API_PAGE_SIZE])
+                params: dict[str, str | int] = {
+                    "include": chunk,
+                    "per_page": API_PAGE_SIZE,
+                    "_embed": "author,wp:term",
+                    "orderby": "id",
+                    "order": "asc",
+                }
+                url = api_url(root, f"wp/v2/{kind}", params)
+                # page 0: these posts only, no declared total, no further page
+                yield self._fetch(url, root, kind, 0, step="changed")
+
+
+class MissingPosts:
+    """At the end of a crawl without REST listings, the known posts it did not find,
+    asked for once: still there (captured), or gone (404/410: deleted)."""
+
+    def __init__(self, reporter: Reporter, memory: SiteMemory) -> None:
+        self.reporter = reporter
+        self.memory = memory
+        self.asked = False
+
+    def at_end(self, requested: Callable[[str], bool]) -> Fetches:
+        if self.asked:
+            return
+        missing = self.memory.missing(requested)
+        if missing is None:
+            return
+        self.asked = True
+        self.reporter.note("known_posts_not_found", len(missing))
+        for link in missing:
+            yield post_page(link, "known_post")
