@@ -28,6 +28,7 @@ ARCHIVER_WACZ_ENABLED = True
 # writes it at any time.
 ARCHIVER_REPORT_ENABLED = True
 ARCHIVER_PROGRESS_INTERVAL = 30.0  # seconds between progress log lines; 0 turns them off
+ARCHIVER_PROGRESS_BAR = True  # a progress bar instead, when stderr is a terminal
 # Worker processes that read post and comment pages (archiver.crawl.extraction_pool); unset: one per
 # core (1 to 4); 0: in the crawling process.
 # ARCHIVER_EXTRACT_WORKERS = 1

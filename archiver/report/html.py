@@ -153,5 +153,6 @@ def _unique_ids(svg: str | None, prefix: str) -> str | None:
 def _title(site: SiteReport) -> str:
     start_url = site.crawls[-1].summary.get("start_url", "")
     if site.site_dir is not None:
-        return f"{start_url}: {len(site.crawls)} crawls"
+        count = len(site.crawls)
+        return f"{start_url}: {count} crawl{'s' if count != 1 else ''}"
     return f"{start_url}: crawl {site.crawls[0].crawl_dir.name}"

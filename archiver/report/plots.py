@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from matplotlib.axes import Axes
 
-WIDTH = 7.0  # inches; the page scales the SVG down to a phone's width
+WIDTH = 6.0  # inches; the page scales the SVG to its column, a phone's width too
 COLOURS = ("#3465a4", "#f57900", "#4e9a06", "#cc0000", "#75507b", "#c17d11", "#555753", "#06989a")
 STATUS_COLOURS = {"2xx": "#4e9a06", "3xx": "#3465a4", "4xx": "#f57900", "5xx": "#cc0000"}
 
@@ -45,9 +45,10 @@ def _figure(height: float = 3.2) -> tuple[Figure, Axes]:
 
 def per_month(posts: Mapping[str, int], comments: Mapping[str, int]) -> str | None:
     """Posts and comments per month of publication (two panels: their scales differ)."""
-    months = sorted(set(posts) | set(comments))
-    if not months:
+    known = sorted(set(posts) | set(comments))
+    if not known:
         return None
+    months = _month_range(known[0], known[-1])
     figure = Figure(figsize=(WIDTH, 4.2), layout="constrained")
     top, bottom = figure.subplots(2, 1, sharex=True)
     positions = range(len(months))
@@ -188,8 +189,29 @@ def site_changes(crawls: Sequence[Mapping[str, Any]]) -> str | None:
     requests.set_ylim(bottom=0)
     handles, names = axes.get_legend_handles_labels()
     more, more_names = requests.get_legend_handles_labels()
-    axes.legend(handles + more, names + more_names, fontsize="small", frameon=False, ncols=3)
+    figure.legend(
+        handles + more,
+        names + more_names,
+        loc="outside lower center",
+        fontsize="small",
+        frameon=False,
+        ncols=3,
+    )
     return svg(figure, "site-changes")
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last`` (``YYYY-MM``), the empty ones too."""
+    try:
+        year, month = (int(part) for part in first.split("-"))
+        end = tuple(int(part) for part in last.split("-"))
+    except ValueError:  # not a date: the months as they are
+        return sorted({first, last})
+    months = []
+    while (year, month) <= end:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def _short(text: str, length: int = 48) -> str:
