@@ -25,7 +25,7 @@ def write_report(path: Path, output: Path | None = None) -> Path:
 
     :raises FileNotFoundError: ``path`` holds no crawl with a ``summary.json``.
     """
-    site = gather(path)
+    site = gather(path.resolve())  # "." has no name to show
     target = output or (site.site_dir or site.crawls[0].crawl_dir) / REPORT_FILE
     text = render(site)
     tmp = target.with_name(f".{target.name}.tmp")

@@ -1,0 +1,160 @@
+"""The crawl report and the progress bar on the failure site (issue 20): every failed URL
+listed with what it cost, the backoffs, the figures equal to the summary's; the bar
+under a pseudo-terminal, and no bar where stderr is not one."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.browser import browser, open_page
+from tests.conftest import ROOT
+from tests.integration.conftest import crawl_command, only_crawl_dir
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tests.integration.conftest import Crawl
+    from tests.integration.mockserver import MockServer
+
+__all__ = ["browser"]
+
+pytestmark = pytest.mark.integration
+
+
+def test_the_report_lists_every_failed_url_and_backoff(crawl: Crawl, browser) -> None:
+    report = crawl.dir / "report.html"
+    assert report.is_file(), crawl.stdout[-2000:]
+    summary = crawl.summary
+    assert summary["failures"], "the failure site's crawl has failures to list"
+    page, requests = open_page(browser, report.as_uri())
+    try:
+        assert requests
+        assert all(url.startswith("file://") for url in requests), requests
+        rows = page.locator("table.failures tr.failure")
+        listed = [
+            (row.locator("td").nth(0).inner_text(), row.locator("td").nth(1).inner_text())
+            for row in rows.all()
+        ]
+        assert listed == [
+            (f["url"], str(f["status"]) if f["status"] is not None else "–")
+            for f in summary["failures"]
+        ]
+        # The 404 is a post the REST API listed: the report says which one is missing.
+        figures = summary["report_figures"]
+        missing = next(f for f in summary["failures"] if f["status"] == 404)
+        title = figures["failed_responses"][missing["url"]]["title"]
+        assert title
+        cost = rows.nth(summary["failures"].index(missing)).locator("td").nth(4).inner_text()
+        assert title in cost
+        assert "its page and its comments" in cost
+        verdict = page.locator(".verdict")
+        assert verdict.get_attribute("data-complete") == str(summary["complete"]).lower()
+        assert f"{len(summary['failures'])} URLs could not be archived" in verdict.inner_text()
+        backoffs = page.locator("table.backoffs tr").count() - 1 if figures["backoffs"] else 0
+        assert backoffs == len(figures["backoffs"])
+        assert page.locator("[data-figure=retry_after_honoured]").inner_text() == str(
+            summary["politeness"]["retry_after_honoured"]
+        )
+    finally:
+        page.context.close()
+
+
+def test_the_figures_count_what_the_summary_counts(crawl: Crawl) -> None:
+    """Every response downloaded is in the time series once: by status as Scrapy's own
+    downloader stats count them, by kind as the spider asked for them."""
+    summary = crawl.summary
+    figures = summary["report_figures"]
+    by_status: Counter[str] = Counter()
+    for row in figures["requests_over_time"]:
+        by_status[str(row["status"])] += row["count"]
+    assert dict(by_status) == summary["responses_by_status"]
+    by_kind = figures["by_kind"]
+    assert sum(k["responses"] for k in by_kind.values()) == summary["counts"]["responses"]
+    assert {"robots.txt", "home", "REST", "post page"} <= by_kind.keys()
+    assert by_kind["post page"]["seconds"]["count"] == by_kind["post page"]["responses"]
+    # Retried once, then archived: a retry, and no failure.
+    retried = [url for url in figures["retries"] if url.endswith("/cases/retry-500/")]
+    assert retried
+    assert retried[0] not in {f["url"] for f in summary["failures"]}
+    assert figures["settings"]["AUTOTHROTTLE_ENABLED"] == "False"
+
+
+def test_the_report_is_the_same_bytes_when_written_again(crawl: Crawl, tmp_path: Path) -> None:
+    again = tmp_path / "report.html"
+    result = subprocess.run(
+        [*_archiver(), "report", str(crawl.dir), "-o", str(again)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert again.read_bytes() == (crawl.dir / "report.html").read_bytes()
+    assert "<dc:date>" not in again.read_text("utf-8")
+
+
+def test_no_progress_bar_where_stderr_is_not_a_terminal(crawl: Crawl) -> None:
+    assert "\r" not in crawl.stderr
+    assert " posts/s" not in crawl.stderr
+    assert "it/s" not in crawl.stderr
+
+
+def test_the_progress_bar_on_a_terminal_ends_with_the_archived_totals(
+    mockserver: MockServer, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    terminal = _run_in_terminal(crawl_command(mockserver.base, output), columns=160)
+    summary = json.loads((only_crawl_dir(output) / "summary.json").read_text("utf-8"))
+    bar_lines = [
+        line for line in terminal.replace("\n", "\r").split("\r") if line.startswith("archived:")
+    ]
+    assert len(bar_lines) >= 2, terminal[-3000:]  # drawn, redrawn, closed
+    counts, coverage = summary["counts"], summary["coverage"]
+    archived = counts["posts"] + counts["pages"]
+    declared = coverage["posts_declared"] + coverage["pages_declared"]
+    last = bar_lines[-1]
+    assert f"| {archived}/{max(archived, declared)} [" in last, last
+    assert f"comments {counts['comments']}/{coverage['comments_declared']}" in last, last
+    assert f"{counts['requests']} requests" in last, last
+    assert f"{summary['politeness']['retry_after_honoured']} backoffs" in last, last
+    # The log lines went above the bar, not through it.
+    assert "Spider closed (finished)" in terminal
+
+
+def _archiver() -> list[str]:
+    return [sys.executable, "-m", "archiver.cli"]
+
+
+def _run_in_terminal(command: list[str], columns: int) -> str:
+    """``command``'s stdout and stderr as a terminal of ``columns`` shows them."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower
+    )
+    os.close(follower)
+    received = bytearray()
+    try:
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the process and its children closed the terminal
+                break
+            if not chunk:
+                break
+            received += chunk
+    finally:
+        os.close(leader)
+        process.wait(timeout=300)
+    return received.decode("utf-8", "replace")
