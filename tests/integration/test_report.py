@@ -13,7 +13,7 @@ import subprocess
 import sys
 import termios
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -32,7 +32,7 @@ __all__ = ["browser"]
 pytestmark = pytest.mark.integration
 
 
-def test_the_report_lists_every_failed_url_and_backoff(crawl: Crawl, browser) -> None:
+def test_the_report_lists_every_failed_url_and_backoff(crawl: Crawl, browser: Any) -> None:
     report = crawl.dir / "report.html"
     assert report.is_file(), crawl.stdout[-2000:]
     summary = crawl.summary
