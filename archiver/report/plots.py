@@ -119,7 +119,7 @@ def requests_over_time(
         bottom = [a + b for a, b in zip(bottom, heights, strict=True)]
     axes.set_xlabel("seconds since the crawl started")
     axes.set_ylabel(ylabel)
-    axes.legend(loc="upper right", fontsize="small", frameon=False)
+    figure.legend(loc="outside lower center", fontsize="small", frameon=False, ncols=4)
     return svg(figure, name)
 
 
