@@ -3,9 +3,10 @@
 Every response as it came off the wire (Scrapy's ``response_downloaded``: retried 5xx,
 429s and redirects included, before the middlewares act on them) is counted by the time
 it arrived, its kind (REST, sitemap, feed, post page, comment page...) and its status;
-its download time and size by kind. Besides: the backoffs the blog asked for (429/503
-with ``Retry-After``), the retries of each URL, what a URL that answered 4xx/5xx stood for
-(which post, which comments) and the settings given for this run. They go into
+its download time and size by kind, and the downloads that failed without an answer
+(timeouts, refused connections, cut bodies) by kind. Besides: the backoffs the blog
+asked for (429/503 with ``Retry-After``), the retries of each URL, what a URL that failed
+stood for (which post, which comments) and the settings given for this run. They go into
 ``summary.json`` under one key, ``report_figures``, for :mod:`archiver.report`.
 
 All of it is bounded: the time series gets coarser as the crawl goes on (at most
@@ -79,12 +80,17 @@ class ReportFiguresExtension:
         self.backoffs: list[dict[str, Any]] = []
         self.retries: dict[str, int] = {}
         self.failed: dict[str, dict[str, Any]] = {}
+        # Requests downloaded and not yet out of the downloader: one that leaves without
+        # having been downloaded failed there (a timeout, a refused connection, a cut body).
+        self.downloaded: set[int] = set()
+        self.errors: Counter[str] = Counter()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         ext = cls(given_settings(crawler.settings))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(ext.request_left, signal=signals.request_left_downloader)
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
@@ -97,7 +103,23 @@ class ReportFiguresExtension:
         if summary is not None:
             summary.sections[SECTION] = self.figures
 
+    def request_left(self, request: Request) -> None:
+        if id(request) in self.downloaded:
+            self.downloaded.discard(id(request))
+            return
+        kind = request_kind(request)
+        self.errors[kind] += 1
+        self._note_retries(request)
+        if len(self.failed) < MAX_URLS:
+            self.failed[request.url] = {"kind": kind, **_stands_for(request)}
+
+    def _note_retries(self, request: Request) -> None:
+        retries = int(request.meta.get("retry_times", 0))
+        if retries and (request.url in self.retries or len(self.retries) < MAX_URLS):
+            self.retries[request.url] = max(retries, self.retries.get(request.url, 0))
+
     def response_downloaded(self, response: Response, request: Request) -> None:
+        self.downloaded.add(id(request))
         kind = request_kind(request)
         elapsed = time.monotonic() - self.started
         while elapsed / self.bucket_seconds >= MAX_BUCKETS:
@@ -108,9 +130,7 @@ class ReportFiguresExtension:
         latency = request.meta.get("download_latency")
         if isinstance(latency, int | float):
             self._add_latency(kind, float(latency))
-        retries = int(request.meta.get("retry_times", 0))
-        if retries and (request.url in self.retries or len(self.retries) < MAX_URLS):
-            self.retries[request.url] = max(retries, self.retries.get(request.url, 0))
+        self._note_retries(request)
         if response.status >= 400 and len(self.failed) < MAX_URLS:
             self.failed[request.url] = {"kind": kind, **_stands_for(request)}
         retry_after = response.headers.get(b"Retry-After")
@@ -153,14 +173,15 @@ class ReportFiguresExtension:
             "by_kind": {
                 kind: {
                     "responses": self.responses[kind],
+                    "errors": self.errors[kind],
                     "bytes": self.bytes[kind],
                     "seconds": self._latency_figures(kind),
                 }
-                for kind in sorted(self.responses)
+                for kind in sorted(self.responses | self.errors)
             },
             "backoffs": self.backoffs,
             "retries": dict(sorted(self.retries.items())),
-            "failed_responses": dict(sorted(self.failed.items())),
+            "failed_requests": dict(sorted(self.failed.items())),
             "settings": self.given_settings,
         }
 

@@ -110,7 +110,7 @@ def crawl_view(crawl: CrawlReport, index: int) -> dict[str, Any]:
 def failure_view(failure: dict[str, Any], figures: dict[str, Any]) -> dict[str, Any]:
     """A failed URL with its retries and what is missing because of it."""
     url = str(failure.get("url", ""))
-    context = figures.get("failed_responses", {}).get(url, {})
+    context = figures.get("failed_requests", {}).get(url, {})
     kind = context.get("kind", "")
     post = f"post {context['post_id']}" if context.get("post_id") is not None else "a post"
     title = f" “{context['title']}”" if context.get("title") else ""
@@ -123,7 +123,7 @@ def failure_view(failure: dict[str, Any], figures: dict[str, Any]) -> dict[str, 
     elif kind:
         cost = kind
     else:
-        cost = "not known (no response recorded for it)"
+        cost = "not known (no download recorded for it)"
     return {
         **failure,
         "retries": figures.get("retries", {}).get(url, 0),

@@ -49,7 +49,7 @@ def test_backoffs_retries_and_failed_posts_are_noted() -> None:
         ("http://blog.example/busy/", 503, "30")
     ]
     assert figures["retries"] == {"http://blog.example/busy/": 2}
-    assert figures["failed_responses"]["http://blog.example/busy/"] == {"kind": "other"}
+    assert figures["failed_requests"]["http://blog.example/busy/"] == {"kind": "other"}
 
 
 def test_the_kind_comes_from_the_robots_url_or_the_callback() -> None:
