@@ -57,6 +57,7 @@ def render(site: SiteReport) -> str:
 def crawl_view(crawl: CrawlReport, index: int) -> dict[str, Any]:
     """What the template shows of one crawl, every figure taken from its summary."""
     summary, figures, records = crawl.summary, crawl.figures, crawl.records
+    coverage = summary.get("coverage", {})
     by_kind = figures.get("by_kind", {})
     bucket = int(figures.get("bucket_seconds", 1))
     over_time = figures.get("requests_over_time", [])
@@ -75,11 +76,11 @@ def crawl_view(crawl: CrawlReport, index: int) -> dict[str, Any]:
         ("Comment depth", plots.comment_depth(records.depths)),
         (
             "Requests over the crawl, by kind",
-            plots.requests_over_time(by_kind_series, bucket, f"{prefix}kind", "responses"),
+            plots.requests_over_time(by_kind_series, bucket, "kind", "responses"),
         ),
         (
             "Requests over the crawl, by status",
-            plots.requests_over_time(by_status_series, bucket, f"{prefix}status", "responses"),
+            plots.requests_over_time(by_status_series, bucket, "status", "responses"),
         ),
         ("Response time by kind", plots.response_times(by_kind)),
         ("Bytes received by kind", plots.bytes_by_kind(by_kind)),
@@ -88,9 +89,9 @@ def crawl_view(crawl: CrawlReport, index: int) -> dict[str, Any]:
         "report": crawl,
         "summary": summary,
         "verdict": crawl.verdict,
-        "coverage": summary.get("coverage", {}),
+        "coverage": coverage,
         "declared_by": DECLARED_BY.get(
-            str(summary.get("coverage", {}).get("declared_by")), "nothing (no total found)"
+            str(coverage.get("declared_by")), "nothing (no total found)"
         ),
         "figures": figures,
         "plots": [
@@ -99,10 +100,11 @@ def crawl_view(crawl: CrawlReport, index: int) -> dict[str, Any]:
         "failures": [failure_view(f, figures) for f in summary.get("failures", [])],
         "by_kind": by_kind,
         "records": records,
-        "threads_complete": summary.get("coverage", {}).get("comment_threads", {}).get("counted", 0)
-        - len(summary.get("coverage", {}).get("comment_mismatches", [])),
+        # As the printed summary counts them: counted threads without a mismatch.
+        "threads_complete": coverage.get("comment_threads", {}).get("counted", 0)
+        - len(coverage.get("comment_mismatches", [])),
         "external_systems": sorted(
-            {e.get("system", "") for e in summary.get("coverage", {}).get("comments_external", [])}
+            {e.get("system", "") for e in coverage.get("comments_external", [])}
         ),
     }
 
