@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 REPORT_FILE = "report.html"
 LARGEST_THREADS = 10
+# A site's page shows its latest crawls in full, the older ones in the table of crawls
+# (with a link to their own report): a site crawled daily for a year stays one page.
+SITE_CRAWLS_IN_FULL = 5
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class SiteReport:
     crawls: list[CrawlReport]
     history: list[dict[str, Any]]  # the state's crawls, oldest first (archiver history)
     skipped: list[Path]  # folders with no summary.json
+    older: int = 0  # crawls not shown in full
 
 
 def verdict(summary: dict[str, Any]) -> Verdict:
@@ -121,29 +125,33 @@ def gather(path: Path) -> SiteReport:
     :raises FileNotFoundError: ``path`` holds no crawl with a ``summary.json``.
     """
     folders = crawl_folders(path)
-    crawls, skipped = [], []
-    for folder in folders:
-        if (folder / SUMMARY_FILE).is_file():
-            crawls.append(gather_crawl(folder))
-        else:
-            skipped.append(folder)
-    if not crawls:
+    with_summary = [folder for folder in folders if (folder / SUMMARY_FILE).is_file()]
+    if not with_summary:
         raise FileNotFoundError(f"no crawl folder with a {SUMMARY_FILE} in {path}")
+    shown = with_summary[-SITE_CRAWLS_IN_FULL:]
+    crawls = [gather_crawl(folder) for folder in shown]
+    skipped = [folder for folder in folders if folder not in with_summary]
     site_dir = path if folders != [path] else None
-    state_path = (site_dir or path.parent) / STATE_FILE
-    history = site_history(state_path) if site_dir is not None else []
-    return SiteReport(site_dir, crawls, history, skipped)
+    history = site_history(site_dir) if site_dir is not None else []
+    return SiteReport(site_dir, crawls, history, skipped, len(with_summary) - len(shown))
 
 
-def site_history(state_path: Path) -> list[dict[str, Any]]:
-    """The crawls the site's state knows, with their changes (empty without a state)."""
+def site_history(site_dir: Path) -> list[dict[str, Any]]:
+    """The crawls the site's state knows, with their changes and the path of their own
+    report from the site's folder (``report``, None when there is none); empty without a
+    state."""
+    state_path = site_dir / STATE_FILE
     if not state_path.is_file():
         return []
     state = SiteState(state_path)
     try:
-        return state.history()
+        crawls = state.history()
     finally:
         state.close()
+    for crawl in crawls:
+        report = site_dir / crawl["crawl_dir"] / REPORT_FILE
+        crawl["report"] = f"{crawl['crawl_dir']}/{REPORT_FILE}" if report.is_file() else None
+    return crawls
 
 
 def read_records(crawl_dir: Path) -> Records:

@@ -131,6 +131,10 @@ def test_the_site_report_covers_every_crawl_of_the_site(
                     "deleted_comments",
                 )
             ]
+            # Each row links the crawl's own report, beside the site's.
+            link = rows.nth(index).locator("a").get_attribute("href")
+            assert link == f"{crawl['crawl_dir']}/report.html"
+            assert (archived_site.site_dir / link).is_file()
         assert _plots_with_data(page, "#site")[0] > 0
         # The images' folder (a WARC, no summary) is said not to be a crawl's report.
         assert archived_site.media.name in page.locator("#site").inner_text()
