@@ -242,7 +242,14 @@ def fetch_run(
     return measure
 
 
-def run_once(base: str, server: Nginx, work: Path, site: Site, tools: set[str]) -> list[Measure]:
+def run_once(
+    base: str,
+    server: Nginx,
+    work: Path,
+    site: Site,
+    tools: set[str],
+    settings: tuple[str, ...] = (),
+) -> list[Measure]:
     work.mkdir(parents=True)
     results = []
     if "plain" in tools:
@@ -268,6 +275,7 @@ def run_once(base: str, server: Nginx, work: Path, site: Site, tools: set[str]) 
             "AUTOTHROTTLE_ENABLED=False",
             "CONCURRENT_REQUESTS_PER_DOMAIN=16",
             "CONCURRENT_REQUESTS=16",
+            *settings,  # --setting: after the bench's own, so they win
         ):
             cmd += ["-s", setting]
         measure = fetch_run("archive", cmd, ROOT, work / "archive.log", server)
@@ -531,6 +539,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--only", default=",".join(TOOLS), help=f"subset of {','.join(TOOLS)}")
     parser.add_argument("--keep", action="store_true", help="keep the runs' output folders")
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Scrapy setting for blog-archiver's archive runs (repeatable), e.g. "
+        "ARCHIVER_WACZ_ENABLED=False",
+    )
     parser.add_argument("--trafilatura-on", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.trafilatura_on:
@@ -558,7 +574,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for n in range(repeat):
                 print(f"{posts} posts, run {n + 1}/{repeat} …", file=sys.stderr)
-                for m in run_once(base, server, work / f"run-{n}", site, size_tools):
+                for m in run_once(
+                    base, server, work / f"run-{n}", site, size_tools, tuple(args.setting)
+                ):
                     print(
                         f"  {m.tool}: {m.wall:.1f} s, {m.requests} requests, {m.note}",
                         file=sys.stderr,
