@@ -13,11 +13,11 @@ import subprocess
 import sys
 import termios
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+import lxml.html
 import pytest
 
-from tests.browser import browser, open_page
 from tests.conftest import ROOT
 from tests.integration.conftest import crawl_command, only_crawl_dir
 
@@ -27,50 +27,44 @@ if TYPE_CHECKING:
     from tests.integration.conftest import Crawl
     from tests.integration.mockserver import MockServer
 
-__all__ = ["browser"]
-
 pytestmark = pytest.mark.integration
 
 
-def test_the_report_lists_every_failed_url_and_backoff(crawl: Crawl, browser: Any) -> None:
+def test_the_report_lists_every_failed_url_and_backoff(crawl: Crawl) -> None:
+    # Read as HTML here; tests/e2e/test_report.py opens the reports in Chromium (one
+    # Playwright per test session: the e2e tests' browser).
     report = crawl.dir / "report.html"
     assert report.is_file(), crawl.stdout[-2000:]
     summary = crawl.summary
     assert summary["failures"], "the failure site's crawl has failures to list"
-    page, requests = open_page(browser, report.as_uri())
-    try:
-        assert requests
-        assert all(url.startswith("file://") for url in requests), requests
-        rows = page.locator("table.failures tr.failure")
-        listed = [
-            (row.locator("td").nth(0).inner_text(), row.locator("td").nth(1).inner_text())
-            for row in rows.all()
-        ]
-        assert listed == [
-            (f["url"], str(f["status"]) if f["status"] is not None else "–")
-            for f in summary["failures"]
-        ]
-        # The 404 is a post the REST API listed: the report says which one is missing.
-        figures = summary["report_figures"]
-        missing = next(f for f in summary["failures"] if f["status"] == 404)
-        title = figures["failed_requests"][missing["url"]]["title"]
-        assert title
-        cost = rows.nth(summary["failures"].index(missing)).locator("td").nth(4).inner_text()
-        assert title in cost
-        assert "its page and its comments" in cost
-        # The cut body never got an answer: still, the report knows which post it was.
-        costs = rows.locator("td:nth-child(5)").all_inner_texts()
-        assert not [c for c in costs if c.startswith("not known")], costs
-        verdict = page.locator(".verdict")
-        assert verdict.get_attribute("data-complete") == str(summary["complete"]).lower()
-        assert f"{len(summary['failures'])} URLs could not be archived" in verdict.inner_text()
-        backoffs = page.locator("table.backoffs tr").count() - 1 if figures["backoffs"] else 0
-        assert backoffs == len(figures["backoffs"])
-        assert page.locator("[data-figure=retry_after_honoured]").inner_text() == str(
-            summary["politeness"]["retry_after_honoured"]
-        )
-    finally:
-        page.context.close()
+    page = lxml.html.parse(str(report)).getroot()
+    rows = [
+        [cell.text_content().strip() for cell in row.findall("td")]
+        for row in page.cssselect("table.failures tr.failure")
+    ]
+    assert [(row[0], row[1]) for row in rows] == [
+        (f["url"], str(f["status"]) if f["status"] is not None else "–")
+        for f in summary["failures"]
+    ]
+    # The 404 is a post the REST API listed: the report says which one is missing.
+    figures = summary["report_figures"]
+    missing = next(f for f in summary["failures"] if f["status"] == 404)
+    title = figures["failed_requests"][missing["url"]]["title"]
+    assert title
+    cost = rows[summary["failures"].index(missing)][4]
+    assert title in cost
+    assert "its page and its comments" in cost
+    # The cut body never got an answer: still, the report knows which post it was.
+    assert not [row[4] for row in rows if row[4].startswith("not known")], rows
+    (verdict,) = page.cssselect(".verdict")
+    assert verdict.get("data-complete") == str(summary["complete"]).lower()
+    assert f"{len(summary['failures'])} URLs could not be archived" in verdict.text_content()
+    backoffs = page.cssselect("table.backoffs tr")[1:]
+    assert [row.findall("td")[1].text_content() for row in backoffs] == [
+        b["url"] for b in figures["backoffs"]
+    ]
+    (honoured,) = page.cssselect("[data-figure=retry_after_honoured]")
+    assert honoured.text_content() == str(summary["politeness"]["retry_after_honoured"])
 
 
 def test_the_figures_count_what_the_summary_counts(crawl: Crawl) -> None:
