@@ -155,3 +155,16 @@ def _run_in_terminal(command: list[str], columns: int) -> str:
         os.close(leader)
         process.wait(timeout=300)
     return received.decode("utf-8", "replace")
+
+
+def test_archiver_report_of_a_folder_without_a_crawl_is_a_usage_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*_archiver(), "report", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("archiver report: no crawl folder")
+    assert not (tmp_path / "report.html").exists()
