@@ -10,6 +10,8 @@ The package reads in layers, each importing only the ones below it:
                     built from the records and the WARC files
 ``crawl/``          the Scrapy components that run inside a crawl: downloader middlewares,
                     extensions, pipelines, the duplicate filter, the extraction pool
+``report/``         the crawl report (report.html): coverage, failures, plots, from
+                    summary.json and the state; written by the crawl at its end
 ``warc/``           WARC files: building and writing records, CDXJ, verify, captures read
                     back, replay as Scrapy's HTTP cache, the rebuild of the JSON, WACZ
 ``state/``          what a site's crawls remember: SQLite state, the crawl lock, the folder

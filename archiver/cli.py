@@ -116,6 +116,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--state", help="the scheduler's record (default: schedule.sqlite in the output folder)"
     )
     schedule.add_argument("--dry-run", action="store_true", help="say what is due, submit nothing")
+    report = commands.add_parser(
+        "report", help="write report.html: what a crawl, or every crawl of a site, archived"
+    )
+    report.add_argument("path", metavar="CRAWL_DIR|SITE_DIR", help="a crawl or a site folder")
+    report.add_argument("-o", "--output", help="the file (default: report.html in the folder)")
     merge = commands.add_parser("merge", help="merge the worker folders of a distributed crawl")
     merge.add_argument("crawl_dir", metavar="CRAWL_DIR", help="the crawl folder")
     args = parser.parse_args(argv)
@@ -127,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "merge":
         return merge_command(Path(args.crawl_dir))
+    if args.command == "report":
+        return report_command(Path(args.path), Path(args.output) if args.output else None)
     if args.command == "wacz":
         return wacz_command(Path(args.path), Path(args.output) if args.output else None)
     if args.command == "site":
@@ -286,6 +293,19 @@ def wacz_command(path: Path, output: Path | None) -> int:
         print(f"archiver wacz: {error}", file=sys.stderr)
         return 2
     print(summary.line())
+    return 0
+
+
+def report_command(path: Path, output: Path | None) -> int:
+    """Write the report of a crawl folder, or of every crawl of a site folder."""
+    from archiver.report.html import write_report
+
+    try:
+        written = write_report(path, output)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"archiver report: {error}", file=sys.stderr)
+        return 2
+    print(f"report: {written}")
     return 0
 
 

@@ -24,7 +24,11 @@ ARCHIVER_PRINT_SUMMARY = True
 # A WACZ of the crawl (<site>-<crawl>.wacz in its folder) for ReplayWeb.page, written when
 # it ends (archiver.crawl.wacz_package); `archiver wacz` packages a folder at any time.
 ARCHIVER_WACZ_ENABLED = True
+# report.html in the crawl folder when it ends (archiver.crawl.report_writer); `archiver report`
+# writes it at any time.
+ARCHIVER_REPORT_ENABLED = True
 ARCHIVER_PROGRESS_INTERVAL = 30.0  # seconds between progress log lines; 0 turns them off
+ARCHIVER_PROGRESS_BAR = True  # a progress bar instead, when stderr is a terminal
 # Worker processes that read post and comment pages (archiver.crawl.extraction_pool); unset: one per
 # core (1 to 4); 0: in the crawling process.
 # ARCHIVER_EXTRACT_WORKERS = 1
@@ -96,6 +100,8 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "archiver.crawl.summary.CrawlSummaryExtension": 500,
+    # Figures for the report (summary.json's report_figures): every response as downloaded.
+    "archiver.crawl.report_figures.ReportFiguresExtension": 505,
     "archiver.crawl.record_sorting.SortedRecordsExtension": 510,
     "archiver.crawl.progress.ProgressExtension": 520,
     # After the summary: its engine_stopped handler runs first and announces summary.json.
@@ -103,6 +109,8 @@ EXTENSIONS = {
     # Last: engine_stopped handlers run in this order, so summary.json, the sorted JSONL
     # and index.cdxj (spider_closed) are all written when the WACZ packages them.
     "archiver.crawl.wacz_package.WaczPackageExtension": 540,
+    # After the WACZ: the report lists it with the crawl's other files.
+    "archiver.crawl.report_writer.ReportWriterExtension": 550,
 }
 
 # --- many machines (archiver.fleet.distributed) -------------------------------------------

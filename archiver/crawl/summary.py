@@ -33,7 +33,7 @@ from archiver.state.posttable import TextMap
 from archiver.state.site import CHANGE_KINDS, crawl_state
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from scrapy import Spider
     from scrapy.crawler import Crawler
@@ -80,6 +80,8 @@ class CrawlSummaryExtension:
         self.unchanged: Counter[str] = Counter()
         # Where the written summary is announced (archiver.crawl.signals.crawl_summary).
         self.signals: SignalManager | None = None
+        # Sections other extensions add, built with the rest (archiver.crawl.report_figures).
+        self.sections: dict[str, Callable[[], Any]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -239,6 +241,7 @@ class CrawlSummaryExtension:
             "discovery": self.discovery,
             **({"changes": self._changes(stats)} if self.state is not None else {}),
             "failures": self.failures,
+            **{key: build() for key, build in self.sections.items()},
             "files": {
                 "posts": POSTS_FILE,
                 "comments": COMMENTS_FILE,

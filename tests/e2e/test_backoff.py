@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import lxml.html
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
@@ -141,3 +142,26 @@ def test_the_json_rebuilt_from_the_warc_equals_the_crawls(crawl, tmp_path, how):
     assert result.returncode == 0, result.stderr[-5000:]
     for name in ("posts.jsonl", "comments.jsonl"):
         assert (rebuilt / name).read_bytes() == (crawl["dir"] / name).read_bytes(), name
+
+
+def test_the_crawl_report_lists_each_backoff_the_blog_asked_for(crawl):
+    """report.html (issue 20): each refusal with its URL, status and Retry-After, as the
+    blog sent them; the retries are the summary's."""
+    page = lxml.html.parse(str(crawl["dir"] / "report.html")).getroot()
+    rows = [
+        [cell.text_content().strip() for cell in row.findall("td")]
+        for row in page.cssselect("table.backoffs tr")[1:]
+    ]
+    refused = crawl["refused"]
+    exchanges = crawl["exchanges"]
+    asked = {
+        url: next(retry_after for _, status, retry_after, _ in exchanges[url] if status != 200)
+        for url in refused.values()
+    }
+    assert sorted((url, status, retry_after) for _, url, status, retry_after in rows) == sorted(
+        (url, "429" if kind.startswith("429") else "503", asked[url])
+        for kind, url in refused.items()
+    )
+    figures = crawl["summary"]["report_figures"]
+    assert set(figures["retries"]) == set(refused.values())
+    assert page.cssselect("[data-figure=retry_after_honoured]")[0].text_content() == "3"
