@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 WP_SH = ROOT / "tests" / "wordpress" / "wp.sh"
 FIXTURES = ROOT / "tests" / "fixtures"
+
+# matplotlib (the crawl report's plots) keeps a font cache in ~/.cache/matplotlib: the
+# tests' crawls, which inherit this environment, keep theirs in a temporary folder.
+os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="ba-tests-mpl-"))
 
 
 def wp(*args: str) -> str:
