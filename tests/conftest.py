@@ -11,6 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# No time limit on a property test's examples: timing belongs in bench/, and a loaded
+# 2-core machine makes any deadline a flaky test (hypothesis's default is 200 ms).
+settings.register_profile("blog-archiver", deadline=None)
+settings.load_profile("blog-archiver")
 
 ROOT = Path(__file__).resolve().parent.parent
 WP_SH = ROOT / "tests" / "wordpress" / "wp.sh"
