@@ -358,6 +358,21 @@ ARCHIVE_POST_LINK_XPATHS = (
     f"//article//*[{has_class('entry-title')}]//a/@href",
     f"//*[{has_class('wp-block-post-title')}]//a/@href",
 )
+# Each listed post's wrapper (post_class's type-post, the Query Loop's items) and its
+# title link, for posts whose title is empty; the links there that are not permalinks: term,
+# author and date archives, feeds, reply and share links.
+ARCHIVE_POST_WRAPPER_XPATH = (
+    f"//article[starts-with(@id, 'post-')] | //*[not(self::article) and ({has_class('type-post')}"
+    f" or {has_class('wp-block-post')})]"
+)
+ARCHIVE_TITLE_LINK_XPATH = (
+    f".//*[{has_class('entry-title')} or {has_class('wp-block-post-title')}]//a[@href]"
+)
+NOT_A_PERMALINK_PATH = re.compile(
+    r"^/$|/\d{4}/(?:\d{2}/(?:\d{2}/)?)?$|/(?:author|category|tag)/|/feed/?$|/page/\d+/?$"
+)
+NOT_A_PERMALINK_QUERY = re.compile(r"(?:^|&)(?:replytocom|share|author|cat|tag|m|feed|paged)=")
+PERMALINK_QUERY = re.compile(r"(?:^|&)(?:p|page_id)=\d+")
 # Pages of the blog linked from its menus: classic menus (menu items of pages), the page
 # list of ``wp_page_menu`` and the block themes' page list.
 PAGE_LINK_XPATHS = (
