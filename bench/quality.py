@@ -3,6 +3,8 @@
     python bench/quality.py                          # start the test WordPress, crawl, score
     python bench/quality.py --crawl DIR [--crawl DIR2 …] [--truth gt.json] [--themes a,b]
     python bench/quality.py --pages-only             # the real-world pages only
+    BA_WP_PORT=8102 BA_WP_DB_PORT=3402 BA_WP_STATE=/tmp/ba-wp-q python bench/quality.py --matrix
+                                                     # every theme of the matrix, REST off
 
 Rows: the crawl's JSONL (``blog-archiver``), blog-archiver's pure HTML extraction re-run on
 the WARC's pages without the REST API (``blog-archiver, HTML only``) and trafilatura on the
@@ -578,6 +580,7 @@ def run_crawl(url: str, output: Path) -> Path:
         [
             *(sys.executable, "-m", "scrapy", "crawl", "wordpress"),
             *("-a", f"url={url}", "-s", f"ARCHIVER_OUTPUT_DIR={output}"),
+            *("-s", "AUTOTHROTTLE_ENABLED=False"),
         ],
         cwd=ROOT,
         capture_output=True,
@@ -588,6 +591,33 @@ def run_crawl(url: str, output: Path) -> Path:
         print(f"the crawl exited {result.returncode}; scoring what it wrote", file=sys.stderr)
         print(result.stderr[-3000:], file=sys.stderr)
     return find_crawl(output)
+
+
+def matrix_crawls(themes: Sequence[str], mode: str, output: Path) -> list[tuple[Path, Any]]:
+    """Crawl the test WordPress under each theme (``wp.sh php switch_theme``) in site mode
+    ``mode``, each with the ground truth read under that theme; the theme and mode are
+    restored afterwards. Only on an instance of one's own (``BA_WP_PORT``, never the shared
+    8081): switching the theme under someone else's test breaks it."""
+    if os.environ.get("BA_WP_PORT", "8081") == "8081":
+        raise SystemExit("--matrix switches themes: set BA_WP_PORT and BA_WP_STATE to your own")
+    url = wp("start").strip().splitlines()[-1]
+    found: list[tuple[Path, Any]] = []
+    try:
+        for theme in themes:
+            wp("php", f"switch_theme({theme!r});")
+            wp("mode", mode or "none")
+            truth = json.loads(wp("groundtruth"))
+            found.append((run_crawl(url, output / theme), truth))
+    finally:
+        wp("mode", "none")
+        wp("php", "switch_theme('twentytwentyone');")
+    return found
+
+
+def matrix_themes() -> list[str]:
+    """The default themes and the matrix of tests/wordpress/themes/."""
+    matrix = sorted(p.name for p in (ROOT / "tests" / "wordpress" / "themes").glob("ba-*"))
+    return ["twentytwentyone", "twentytwentytwo", "twentytwentythree", *matrix]
 
 
 def find_crawl(path: Path) -> Path:
@@ -608,15 +638,23 @@ def report(
     crawls: Sequence[Path],
     sources: Sequence[str],
     labels: Sequence[str],
-    truth_json: Mapping[str, Any],
+    truth_json: Mapping[str, Any] | list[Mapping[str, Any]],
 ) -> str:
-    """The table; ``sources`` describe the crawls, ``labels`` override detected theme names."""
-    truth = Truth.from_json(truth_json)
+    """The table; ``sources`` describe the crawls, ``labels`` override detected theme names;
+    one ground truth for all crawls, or one per crawl (a theme's threading and comment
+    pages are its own settings)."""
+    truths = (
+        [Truth.from_json(t) for t in truth_json]
+        if isinstance(truth_json, list)
+        else [Truth.from_json(truth_json)] * len(crawls)
+    )
+    truth = truths[0]
     trafilatura = load_trafilatura()
     rows: list[Row] = []
     themes: list[str] = []
     notes: list[str] = []
     for index, crawl in enumerate(crawls):
+        truth = truths[index]
         pages = read_post_pages(sorted(crawl.glob("*.warc.gz")), truth)
         theme = crawl_theme(page.html for post_pages in pages.values() for page in post_pages)
         if "mixed" in theme:
@@ -704,6 +742,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-pages", action="store_true", help="leave out the real-world pages' table"
     )
+    parser.add_argument(
+        "--matrix",
+        nargs="?",
+        const="all",
+        help="crawl an own test WordPress (BA_WP_PORT, not 8081) under each theme: the "
+        "default themes and tests/wordpress/themes/ (or a comma-separated list)",
+    )
+    parser.add_argument(
+        "--mode",
+        default="rest-off",
+        help="the site mode of --matrix crawls (default rest-off: the theme's HTML is all "
+        "there is; 'none' for the REST API on)",
+    )
     args = parser.parse_args(argv)
     if args.pages_only:
         print(realworld_report())
@@ -712,11 +763,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-quality-") as tmp:
         crawls = [find_crawl(path) for path in args.crawl]
         sources = [str(crawl) for crawl in crawls]
-        if not crawls:
+        if args.matrix:
+            themes = matrix_themes() if args.matrix == "all" else args.matrix.split(",")
+            done = matrix_crawls(themes, "" if args.mode == "none" else args.mode, Path(tmp))
+            crawls, truths = [crawl for crawl, _ in done], [truth for _, truth in done]
+            sources = [f"a fresh crawl, mode {args.mode}" for _ in crawls]
+            print(report(crawls, sources, themes, truths))
+        elif not crawls:
             url = args.url or wp("start").strip().splitlines()[-1]
             crawls = [run_crawl(url, args.output or Path(tmp))]
             sources = [f"a fresh crawl of {url}" if args.output is None else str(crawls[0])]
-        print(report(crawls, sources, labels, load_truth(args.truth)))
+        if not args.matrix:
+            print(report(crawls, sources, labels, load_truth(args.truth)))
     if not args.no_pages:
         print()
         print(realworld_report())
