@@ -8,6 +8,7 @@ import json
 import re
 from collections import Counter
 from datetime import datetime
+from typing import Any
 
 import lxml.html
 import pytest
@@ -20,7 +21,7 @@ from tests.conftest import fixture_path
 SEED_THEMES = ("ba-hestia", "ba-kubrick", "ba-tagdiv", "ba-noarticle")
 
 
-def _load(name: str) -> tuple[str, str, dict]:
+def _load(name: str) -> tuple[str, str, dict[str, Any]]:
     path = fixture_path("matrix", f"{name}.html")
     meta = json.loads(path.with_suffix(".meta.json").read_text("utf-8"))
     return meta["url"], path.read_text("utf-8"), meta["expected"]
