@@ -156,16 +156,25 @@ class CommentMatch:
     missed: int
     spurious: int
     wrong_parents: int
+    # Wrong parents the extraction marked parent_uncertain (not in wrong_parents).
+    uncertain_parents: int = 0
 
 
-def match_comments(truth: Mapping[int, int], got: Mapping[int, int]) -> CommentMatch:
-    """Compare comments by id; both map a comment id to its parent id (0 at top level)."""
+def match_comments(
+    truth: Mapping[int, int], got: Mapping[int, int], uncertain: Collection[int] = ()
+) -> CommentMatch:
+    """Compare comments by id; both map a comment id to its parent id (0 at top level).
+    A wrong parent of a comment in ``uncertain`` (marked ``parent_uncertain``) is counted
+    apart: the record says it may be wrong."""
     found = truth.keys() & got.keys()
+    wrong = {cid for cid in found if (got[cid] or 0) != (truth[cid] or 0)}
+    marked = wrong & set(uncertain)
     return CommentMatch(
         found=len(found),
         missed=len(truth.keys() - got.keys()),
         spurious=len(got.keys() - truth.keys()),
-        wrong_parents=sum(1 for cid in found if (got[cid] or 0) != (truth[cid] or 0)),
+        wrong_parents=len(wrong - marked),
+        uncertain_parents=len(marked),
     )
 
 
@@ -313,6 +322,7 @@ class Row:
     comments_missed: int = 0
     comments_spurious: int | None = None  # None: the extractor cannot tell
     wrong_parents: int | None = None
+    uncertain_parents: int = 0
     comment_f1: list[float] | None = None
     boilerplate: int = 0
     private: list[str] = field(default_factory=list)
@@ -337,10 +347,13 @@ class Row:
             total[0] += part
             total[1] += whole
 
-    def score_comments(self, truth: Truth, got: Mapping[int, int]) -> None:
-        match = match_comments(truth.comment_parents(), got)
+    def score_comments(
+        self, truth: Truth, got: Mapping[int, int], uncertain: Collection[int] = ()
+    ) -> None:
+        match = match_comments(truth.comment_parents(), got, uncertain)
         self.comments_found, self.comments_missed = match.found, match.missed
         self.comments_spurious, self.wrong_parents = match.spurious, match.wrong_parents
+        self.uncertain_parents = match.uncertain_parents
 
     def cells(self) -> list[str]:
         def optional(value: int | None) -> str:
@@ -360,7 +373,8 @@ class Row:
             share(self.comments_found, self.comments_found + self.comments_missed),
             str(self.comments_missed),
             optional(self.comments_spurious),
-            optional(self.wrong_parents),
+            optional(self.wrong_parents)
+            + (f" (+{self.uncertain_parents} marked uncertain)" if self.uncertain_parents else ""),
             "n/a" if self.comment_f1 is None else f"{mean(self.comment_f1):.4f}",
             str(self.boilerplate),
             str(len(self.private)),
@@ -436,7 +450,11 @@ def score_archive(crawl: Path, truth: Truth, theme: str) -> Row:
             [link["href"] for link in record.get("links", [])],
             [(img["src"], img["alt"]) for img in record.get("images", [])],
         )
-    row.score_comments(truth, {c["id"]: c["parent_id"] or 0 for c in comments})
+    row.score_comments(
+        truth,
+        {c["id"]: c["parent_id"] or 0 for c in comments},
+        [c["id"] for c in comments if c.get("parent_uncertain")],
+    )
     row.comment_f1 = [
         token_f1(truth.comments[c["id"]].words, text_words(c["content_text"]))
         for c in comments
@@ -478,7 +496,11 @@ def score_html_extraction(pages: Mapping[int, list[Page]], truth: Truth, theme: 
                 [(img.src, img.alt) for img in post.images] if post else [],
             )
     row.cpu_seconds = cpu
-    row.score_comments(truth, {c.id: c.parent_id for c in comments.values()})
+    row.score_comments(
+        truth,
+        {c.id: c.parent_id for c in comments.values()},
+        [c.id for c in comments.values() if c.parent_uncertain],
+    )
     row.comment_f1 = [
         token_f1(truth.comments[c.id].words, text_words(c.content_text))
         for c in comments.values()
