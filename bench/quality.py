@@ -3,6 +3,8 @@
     python bench/quality.py                          # start the test WordPress, crawl, score
     python bench/quality.py --crawl DIR [--crawl DIR2 …] [--truth gt.json] [--themes a,b]
     python bench/quality.py --pages-only             # the real-world pages only
+    BA_WP_PORT=8102 BA_WP_DB_PORT=3402 BA_WP_STATE=/tmp/ba-wp-q python bench/quality.py --matrix
+                                                     # every theme of the matrix, REST off
 
 Rows: the crawl's JSONL (``blog-archiver``), blog-archiver's pure HTML extraction re-run on
 the WARC's pages without the REST API (``blog-archiver, HTML only``) and trafilatura on the
@@ -97,7 +99,11 @@ def truth_words(html: str) -> list[str]:
     """The words a reader sees in WordPress's rendered HTML (read with lxml, not our code)."""
     if not html.strip():
         return []
-    return block_words(lxml.html.fragment_fromstring(html, create_parent="div"), _HTML_BLOCKS)
+    tree = lxml.html.fragment_fromstring(html, create_parent="div")
+    # Core's [gallery] prints a <style> block in themes without html5 gallery support.
+    for element in list(tree.iter("style", "script")):
+        element.drop_tree()
+    return block_words(tree, _HTML_BLOCKS)
 
 
 def text_words(text: str) -> list[str]:
@@ -150,16 +156,25 @@ class CommentMatch:
     missed: int
     spurious: int
     wrong_parents: int
+    # Wrong parents the extraction marked parent_uncertain (not in wrong_parents).
+    uncertain_parents: int = 0
 
 
-def match_comments(truth: Mapping[int, int], got: Mapping[int, int]) -> CommentMatch:
-    """Compare comments by id; both map a comment id to its parent id (0 at top level)."""
+def match_comments(
+    truth: Mapping[int, int], got: Mapping[int, int], uncertain: Collection[int] = ()
+) -> CommentMatch:
+    """Compare comments by id; both map a comment id to its parent id (0 at top level).
+    A wrong parent of a comment in ``uncertain`` (marked ``parent_uncertain``) is counted
+    apart: the record says it may be wrong."""
     found = truth.keys() & got.keys()
+    wrong = {cid for cid in found if (got[cid] or 0) != (truth[cid] or 0)}
+    marked = wrong & set(uncertain)
     return CommentMatch(
         found=len(found),
         missed=len(truth.keys() - got.keys()),
         spurious=len(got.keys() - truth.keys()),
-        wrong_parents=sum(1 for cid in found if (got[cid] or 0) != (truth[cid] or 0)),
+        wrong_parents=len(wrong - marked),
+        uncertain_parents=len(marked),
     )
 
 
@@ -307,6 +322,7 @@ class Row:
     comments_missed: int = 0
     comments_spurious: int | None = None  # None: the extractor cannot tell
     wrong_parents: int | None = None
+    uncertain_parents: int = 0
     comment_f1: list[float] | None = None
     boilerplate: int = 0
     private: list[str] = field(default_factory=list)
@@ -331,10 +347,13 @@ class Row:
             total[0] += part
             total[1] += whole
 
-    def score_comments(self, truth: Truth, got: Mapping[int, int]) -> None:
-        match = match_comments(truth.comment_parents(), got)
+    def score_comments(
+        self, truth: Truth, got: Mapping[int, int], uncertain: Collection[int] = ()
+    ) -> None:
+        match = match_comments(truth.comment_parents(), got, uncertain)
         self.comments_found, self.comments_missed = match.found, match.missed
         self.comments_spurious, self.wrong_parents = match.spurious, match.wrong_parents
+        self.uncertain_parents = match.uncertain_parents
 
     def cells(self) -> list[str]:
         def optional(value: int | None) -> str:
@@ -354,7 +373,8 @@ class Row:
             share(self.comments_found, self.comments_found + self.comments_missed),
             str(self.comments_missed),
             optional(self.comments_spurious),
-            optional(self.wrong_parents),
+            optional(self.wrong_parents)
+            + (f" (+{self.uncertain_parents} marked uncertain)" if self.uncertain_parents else ""),
             "n/a" if self.comment_f1 is None else f"{mean(self.comment_f1):.4f}",
             str(self.boilerplate),
             str(len(self.private)),
@@ -430,7 +450,11 @@ def score_archive(crawl: Path, truth: Truth, theme: str) -> Row:
             [link["href"] for link in record.get("links", [])],
             [(img["src"], img["alt"]) for img in record.get("images", [])],
         )
-    row.score_comments(truth, {c["id"]: c["parent_id"] or 0 for c in comments})
+    row.score_comments(
+        truth,
+        {c["id"]: c["parent_id"] or 0 for c in comments},
+        [c["id"] for c in comments if c.get("parent_uncertain")],
+    )
     row.comment_f1 = [
         token_f1(truth.comments[c["id"]].words, text_words(c["content_text"]))
         for c in comments
@@ -472,7 +496,11 @@ def score_html_extraction(pages: Mapping[int, list[Page]], truth: Truth, theme: 
                 [(img.src, img.alt) for img in post.images] if post else [],
             )
     row.cpu_seconds = cpu
-    row.score_comments(truth, {c.id: c.parent_id for c in comments.values()})
+    row.score_comments(
+        truth,
+        {c.id: c.parent_id for c in comments.values()},
+        [c.id for c in comments.values() if c.parent_uncertain],
+    )
     row.comment_f1 = [
         token_f1(truth.comments[c.id].words, text_words(c.content_text))
         for c in comments.values()
@@ -578,6 +606,7 @@ def run_crawl(url: str, output: Path) -> Path:
         [
             *(sys.executable, "-m", "scrapy", "crawl", "wordpress"),
             *("-a", f"url={url}", "-s", f"ARCHIVER_OUTPUT_DIR={output}"),
+            *("-s", "AUTOTHROTTLE_ENABLED=False"),
         ],
         cwd=ROOT,
         capture_output=True,
@@ -588,6 +617,33 @@ def run_crawl(url: str, output: Path) -> Path:
         print(f"the crawl exited {result.returncode}; scoring what it wrote", file=sys.stderr)
         print(result.stderr[-3000:], file=sys.stderr)
     return find_crawl(output)
+
+
+def matrix_crawls(themes: Sequence[str], mode: str, output: Path) -> list[tuple[Path, Any]]:
+    """Crawl the test WordPress under each theme (``wp.sh php switch_theme``) in site mode
+    ``mode``, each with the ground truth read under that theme; the theme and mode are
+    restored afterwards. Only on an instance of one's own (``BA_WP_PORT``, never the shared
+    8081): switching the theme under someone else's test breaks it."""
+    if os.environ.get("BA_WP_PORT", "8081") == "8081":
+        raise SystemExit("--matrix switches themes: set BA_WP_PORT and BA_WP_STATE to your own")
+    url = wp("start").strip().splitlines()[-1]
+    found: list[tuple[Path, Any]] = []
+    try:
+        for theme in themes:
+            wp("php", f"switch_theme({theme!r});")
+            wp("mode", mode or "none")
+            truth = json.loads(wp("groundtruth"))
+            found.append((run_crawl(url, output / theme), truth))
+    finally:
+        wp("mode", "none")
+        wp("php", "switch_theme('twentytwentyone');")
+    return found
+
+
+def matrix_themes() -> list[str]:
+    """The default themes and the matrix of tests/wordpress/themes/."""
+    matrix = sorted(p.name for p in (ROOT / "tests" / "wordpress" / "themes").glob("ba-*"))
+    return ["twentytwentyone", "twentytwentytwo", "twentytwentythree", *matrix]
 
 
 def find_crawl(path: Path) -> Path:
@@ -608,15 +664,23 @@ def report(
     crawls: Sequence[Path],
     sources: Sequence[str],
     labels: Sequence[str],
-    truth_json: Mapping[str, Any],
+    truth_json: Mapping[str, Any] | list[Mapping[str, Any]],
 ) -> str:
-    """The table; ``sources`` describe the crawls, ``labels`` override detected theme names."""
-    truth = Truth.from_json(truth_json)
+    """The table; ``sources`` describe the crawls, ``labels`` override detected theme names;
+    one ground truth for all crawls, or one per crawl (a theme's threading and comment
+    pages are its own settings)."""
+    truths = (
+        [Truth.from_json(t) for t in truth_json]
+        if isinstance(truth_json, list)
+        else [Truth.from_json(truth_json)] * len(crawls)
+    )
+    truth = truths[0]
     trafilatura = load_trafilatura()
     rows: list[Row] = []
     themes: list[str] = []
     notes: list[str] = []
     for index, crawl in enumerate(crawls):
+        truth = truths[index]
         pages = read_post_pages(sorted(crawl.glob("*.warc.gz")), truth)
         theme = crawl_theme(page.html for post_pages in pages.values() for page in post_pages)
         if "mixed" in theme:
@@ -704,6 +768,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-pages", action="store_true", help="leave out the real-world pages' table"
     )
+    parser.add_argument(
+        "--matrix",
+        nargs="?",
+        const="all",
+        help="crawl an own test WordPress (BA_WP_PORT, not 8081) under each theme: the "
+        "default themes and tests/wordpress/themes/ (or a comma-separated list)",
+    )
+    parser.add_argument(
+        "--mode",
+        default="rest-off",
+        help="the site mode of --matrix crawls (default rest-off: the theme's HTML is all "
+        "there is; 'none' for the REST API on)",
+    )
     args = parser.parse_args(argv)
     if args.pages_only:
         print(realworld_report())
@@ -712,11 +789,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-quality-") as tmp:
         crawls = [find_crawl(path) for path in args.crawl]
         sources = [str(crawl) for crawl in crawls]
-        if not crawls:
+        if args.matrix:
+            themes = matrix_themes() if args.matrix == "all" else args.matrix.split(",")
+            done = matrix_crawls(themes, "" if args.mode == "none" else args.mode, Path(tmp))
+            crawls, truths = [crawl for crawl, _ in done], [truth for _, truth in done]
+            sources = [f"a fresh crawl, mode {args.mode}" for _ in crawls]
+            print(report(crawls, sources, themes, truths))
+        elif not crawls:
             url = args.url or wp("start").strip().splitlines()[-1]
             crawls = [run_crawl(url, args.output or Path(tmp))]
             sources = [f"a fresh crawl of {url}" if args.output is None else str(crawls[0])]
-        print(report(crawls, sources, labels, load_truth(args.truth)))
+        if not args.matrix:
+            print(report(crawls, sources, labels, load_truth(args.truth)))
     if not args.no_pages:
         print()
         print(realworld_report())

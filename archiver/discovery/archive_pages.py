@@ -7,8 +7,9 @@ named data in :mod:`archiver.extract.selectors`.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from archiver.discovery.source import Fetch, post_page, text_of
 from archiver.extract import selectors as sel
@@ -31,8 +32,45 @@ def page_links(base_url: str, page: HtmlElement) -> list[str]:
 def archive_links(base_url: str, page: HtmlElement) -> tuple[list[str], str]:
     """Post links on an HTML archive page and the link to the next archive page."""
     posts = _unique_links(base_url, page, sel.ARCHIVE_POST_LINK_XPATHS)
+    for url in _untitled_post_links(base_url, page):
+        if url not in posts:
+            posts.append(url)
     next_page = first_value(page, sel.ARCHIVE_NEXT_PAGE_XPATHS)
     return posts, urljoin(base_url, next_page) if next_page else ""
+
+
+def _untitled_post_links(base_url: str, page: HtmlElement) -> list[str]:
+    """The permalinks of listed posts that show no title link (a post without a title:
+    the_title() and the post-title block print nothing). WordPress still links the post
+    from its wrapper (the date, "Leave a comment", "Continue reading", "Untitled"): the
+    wrapper's link to this site that is no term, author or date archive, the most
+    repeated (fragments aside), else the longest."""
+    host = urlsplit(base_url).netloc
+    found: list[str] = []
+    for wrapper in page.xpath(sel.ARCHIVE_POST_WRAPPER_XPATH):
+        if wrapper.xpath(sel.ARCHIVE_TITLE_LINK_XPATH):
+            continue
+        counts: Counter[str] = Counter()
+        for link in wrapper.iter("a"):
+            href = (link.get("href") or "").strip()
+            if not href or not sel.TERM_LINK_RELS.isdisjoint((link.get("rel") or "").split()):
+                continue
+            url = urldefrag(urljoin(base_url, href))[0]
+            parts = urlsplit(url)
+            if parts.netloc != host or not _may_be_permalink(parts.path, parts.query):
+                continue
+            counts[url] += 1
+        if counts:
+            best = max(counts, key=lambda url: (counts[url], len(url)))
+            if best not in found:
+                found.append(best)
+    return found
+
+
+def _may_be_permalink(path: str, query: str) -> bool:
+    if sel.NOT_A_PERMALINK_QUERY.search(query):
+        return False
+    return bool(sel.PERMALINK_QUERY.search(query)) or not sel.NOT_A_PERMALINK_PATH.search(path)
 
 
 def _unique_links(base_url: str, page: HtmlElement, xpaths: Iterable[str]) -> list[str]:

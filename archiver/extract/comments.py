@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin
 
@@ -100,6 +100,7 @@ def extract_comments_from_html(url: str, page: HtmlElement, post_id: int | None)
     # WordPress printed (libxml2 closes the block themes' unclosed <li>s of the flattened
     # level differently from browsers, so their nesting is lost in the tree).
     last_at_depth: dict[int, int] = {}
+    offset = page_utc_offset(page) if items else None
     for item in items:
         parent = _parent_of(item, by_element)
         parent_id = parent if parent is not None else 0
@@ -111,15 +112,24 @@ def extract_comments_from_html(url: str, page: HtmlElement, post_id: int | None)
             depth = printed if parent_id or printed == 1 else 0
         if depth:
             last_at_depth[depth] = item.id
-        comment, content_html, has_reply = _read_comment(url, item, by_element, post_id)
+        comment, content_html, has_reply = _read_comment(url, item, by_element, post_id, offset)
         comment.parent_id, comment.depth = parent_id, depth
         depths[item.id], parents[item.id], replies[item.id] = depth, parent_id, has_reply
         comments.append(comment)
         fragments.append(content_html)
     for comment, body in zip(comments, clean_bodies(fragments, url), strict=True):
         comment.content_html, comment.content_text = body.html, body.text
-    _mark_uncertain_parents(comments, replies, {i.id for i in items if i.named_parent})
+    exact = {i.id for i in items if i.named_parent}
+    _mark_uncertain_parents(comments, replies, exact, _after_first_page(url, page, comments))
     return comments
+
+
+def _after_first_page(url: str, page: HtmlElement, comments: list[Comment]) -> bool:
+    """True unless this page is known to be the thread's first comment page (or its only
+    one): a flat list's first comment may reply to one on an earlier page."""
+    if not comments or not comment_page_urls(url, page):
+        return False
+    return shown_comment_page(url, page, [c.permalink for c in comments]) != 1
 
 
 def _printed_depth(item: CommentElement) -> int:
@@ -151,7 +161,7 @@ def _parent_of(item: CommentElement, by_element: dict[HtmlElement, CommentElemen
 
 
 def _mark_uncertain_parents(
-    comments: list[Comment], replies: dict[int, bool], exact: set[int]
+    comments: list[Comment], replies: dict[int, bool], exact: set[int], later_page: bool = False
 ) -> None:
     """Mark the parents that WordPress's flattening may have hidden.
 
@@ -159,7 +169,8 @@ def _mark_uncertain_parents(
     its own level, so any comment at depth D that follows a sibling at D may reply to that
     sibling. D shows where reply links stop (core prints none at D); without any reply
     link (comments closed, threading off), the deepest level seen may be D. Pings are
-    never threaded.
+    never threaded. A flat list on a later comment page may open with a reply to a comment
+    of an earlier page (``later_page``).
     """
     talk = [c for c in comments if c.type == "comment" and c.id not in exact]
     if not talk:
@@ -176,7 +187,7 @@ def _mark_uncertain_parents(
     for comment in talk:
         if comment.depth != cap:
             continue
-        if comment.parent_id in seen:
+        if comment.parent_id in seen or (later_page and cap == 1):
             comment.parent_uncertain = True
         seen.add(comment.parent_id)
 
@@ -254,6 +265,7 @@ def _read_comment(
     item: CommentElement,
     by_element: dict[HtmlElement, CommentElement],
     post_id: int | None,
+    offset: timedelta | None,
 ) -> tuple[Comment, str, bool]:
     """The comment of ``item`` without its parent and content, its content's markup to
     clean, and whether it offers a reply link."""
@@ -281,7 +293,7 @@ def _read_comment(
         post_id=post_id,
         type=kind,
         author=author,
-        published=own.published(),
+        published=own.published(offset),
         permalink=urljoin(url, permalink),
     )
     return comment, content_html, own.reply_link
@@ -359,17 +371,35 @@ class _OwnParts:
                 return self.authors[name]
         return self.cite if self.cite is not None else self.url_link
 
-    def published(self) -> str:
+    def published(self, offset: timedelta | None) -> str:
         if self.time is None:
             return ""
         value = (self.time.get("datetime") or "").strip()
         if value:
             return value
         stamp = (self.time.get("pubdate") or "").strip()
-        if sel.COMMENT_PUBDATE_UNIX.match(stamp):
-            # tagDiv prints a Unix timestamp: the moment is exact, in UTC.
-            return datetime.fromtimestamp(int(stamp), UTC).isoformat()
+        if sel.COMMENT_PUBDATE_UNIX.match(stamp) and offset is not None:
+            # tagDiv prints get_comment_time('U'), which WordPress computes as the local
+            # time read as UTC (mysql2date: "a sum of timestamp with timezone offset"):
+            # the blog's wall clock, placed with the UTC offset the page prints.
+            wall = datetime.fromtimestamp(int(stamp), UTC).replace(tzinfo=None)
+            return wall.replace(tzinfo=timezone(offset)).isoformat()
         return ""
+
+
+def page_utc_offset(page: HtmlElement) -> timedelta | None:
+    """The blog's UTC offset as the page prints it with the post's own date (the
+    article:published_time meta, the entry date's datetime), None when it prints none.
+    Around a daylight-saving change a comment's offset may differ from the post's."""
+    for expression in sel.PUBLISHED_XPATHS:
+        for value in xpath(page, expression):
+            try:
+                moment = datetime.fromisoformat(str(value).strip())
+            except ValueError:
+                continue
+            if moment.tzinfo is not None:
+                return moment.utcoffset()
+    return None
 
 
 def _own_nodes(
@@ -448,10 +478,25 @@ def _author(own: _OwnParts, kind: str) -> Author:
     element = own.author_element()
     if element is None:
         return Author()
-    name = _SAYS.sub("", element_text(element)).strip()
+    # get_comment_author_link's a.url is the name itself; a box that also holds the date
+    # or the reply link (Hestia's heading, OceanWP's author box) names it without them.
+    url_link = next((a for a in element.iter("a") if "url" in (a.get("class") or "").split()), None)
+    if url_link is not None:
+        element = url_link
+    meta = [
+        node
+        for node in element.iterdescendants()
+        if isinstance(node.tag, str)
+        and (
+            node.tag in sel.COMMENT_AUTHOR_NOISE_TAGS
+            or not sel.COMMENT_AUTHOR_NOISE_CLASSES.isdisjoint((node.get("class") or "").split())
+        )
+    ]
+    shown = copy_without(element, meta) if meta else element
+    name = _SAYS.sub("", element_text(shown)).strip()
     link = element if element.tag == "a" and element.get("href") else None
     if link is None:
-        link = next((a for a in element.iter("a") if a.get("href")), None)
+        link = next((a for a in shown.iter("a") if a.get("href")), None)
     if link is None:
         # Twenty Twenty and others wrap the name in the author link: a.url > span.fn.
         node = element.getparent()

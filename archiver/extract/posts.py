@@ -12,13 +12,14 @@ from archiver.extract.counts import declared_comment_count
 from archiver.extract.fallback import main_content_html
 from archiver.extract.page import (
     all_elements,
+    copy_without,
     element_text,
     first_element,
     first_value,
     inner_html,
     xpath,
 )
-from archiver.extract.scope import find_scope, find_title
+from archiver.extract.scope import find_scope, find_title, term_lists_in
 from archiver.extract.systems import external_comment_system
 from archiver.records.items import Author, Post, Term
 
@@ -57,7 +58,8 @@ def extract_post_from_html(url: str, page: HtmlElement) -> Post:
     elif xpath(page, "//form[" + sel.has_class("post-password-form") + "]"):
         post.password_protected = True  # a theme whose body class no convention names
     elif scope.body is not None:
-        _set_body(post, inner_html(scope.body), url)
+        terms = term_lists_in(scope.body)
+        _set_body(post, inner_html(copy_without(scope.body, terms) if terms else scope.body), url)
     else:
         # No convention marks the body: the generic locator finds the main content, in the
         # post's wrapper, else its schema.org article, else main or the page.

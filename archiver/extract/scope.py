@@ -92,16 +92,18 @@ def find_body(
     # Each class is a walk of the scope: only those some class attribute of the page holds.
     names = [name for name in sel.BODY_CLASSES if mentions_class(page, name)]
     for scope in scopes:
+        if post_id is not None:
+            # A post built with Elementor: its document of P is what the_content() gave;
+            # the theme's body element around it also holds page links and tags.
+            elementor = _body_candidates(
+                scope, f"descendant-or-self::*[@data-elementor-id='{post_id}']", post_id, comments
+            )
+            if elementor is not None:
+                return elementor
         for name in names:
             found = _body_candidates(scope, f".//*[{sel.has_class(name)}]", post_id, comments)
             if found is not None:
                 return found
-        if post_id is not None:
-            elementor = _body_candidates(
-                scope, f".//*[@data-elementor-id='{post_id}']", post_id, comments
-            )
-            if elementor is not None:
-                return elementor
         for expression in sel.BODY_ATTRIBUTE_XPATHS:
             found = _body_candidates(scope, "." + expression, post_id, comments)
             if found is not None:
@@ -112,17 +114,34 @@ def find_body(
 def find_title(scope: PostScope) -> HtmlElement | None:
     """The post's title element: the first title class in the post's wrapper that is not
     in its body, a comment or another listed post."""
-    for name in sel.TITLE_CLASSES:
-        if not mentions_class(scope.wrapper, name):
-            continue
-        for element in xpath(scope.wrapper, f".//*[{sel.has_class(name)}]"):
-            if _outside(element, scope.body) and not _in_listing(element, scope.post_id):
-                return element
+    root = scope.wrapper.getroottree().getroot()
+    # In the wrapper first; then anywhere on the page, since many themes print the title
+    # in a page header outside the post's element (Hestia, Hello Elementor, OceanWP).
+    for where in (scope.wrapper, root) if scope.own_wrapper else (scope.wrapper,):
+        for name in sel.TITLE_CLASSES:
+            if not mentions_class(where, name):
+                continue
+            for element in xpath(where, f".//*[{sel.has_class(name)}]"):
+                if (
+                    _outside(element, scope.body)
+                    and not _in_listing(element, scope.post_id)
+                    and not _in_comments(element, set())
+                ):
+                    return element
     if scope.own_wrapper:
-        for element in xpath(scope.wrapper, ".//h1"):
-            if _outside(element, scope.body):
+        # Old themes print a bare heading (Kubrick: an h2) before the body.
+        for element in xpath(scope.wrapper, ".//h1 | .//h2"):
+            if _outside(element, scope.body) and _before(element, scope.body):
                 return element
     return None
+
+
+def _before(element: HtmlElement, body: HtmlElement | None) -> bool:
+    """True when ``element`` comes before ``body`` in the page (or there is no body)."""
+    if body is None:
+        return True
+    order = {node: index for index, node in enumerate(body.getroottree().iter())}
+    return order.get(element, 0) < order.get(body, 0)
 
 
 def _body_candidates(
@@ -237,3 +256,23 @@ def _shows_something(element: HtmlElement) -> bool:
     if (element.text_content() or "").strip():
         return True
     return any(True for _ in element.iter(*_MEDIA))
+
+
+def term_lists_in(body: HtmlElement) -> list[HtmlElement]:
+    """The theme's own term lists printed inside the body element (Kubrick's "Tags: a, b"
+    in ``.entry``): blocks whose every link is ``rel="tag"`` or ``rel="category tag"``, as
+    ``the_tags()``/``the_category()`` print them, with no more than a short label besides."""
+    found: list[HtmlElement] = []
+    for node in body.iterdescendants(*sel.TERM_LIST_TAGS):
+        if any(_contains(other, node) for other in found):
+            continue
+        links = list(node.iter("a"))
+        if not links or not all(
+            not sel.TERM_LINK_RELS.isdisjoint((a.get("rel") or "").split()) for a in links
+        ):
+            continue
+        label = (node.text_content() or "").split()
+        linked = sum(len((a.text_content() or "").split()) for a in links)
+        if len(label) - linked <= sel.TERM_LIST_LABEL_WORDS:
+            found.append(node)
+    return found

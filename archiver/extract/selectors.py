@@ -45,12 +45,13 @@ POST_ID_FROM_LINK = re.compile(
 )
 POST_ID_DATA_XPATH = "//a[@data-postid][1]/@data-postid"
 # The post's own wrapper once P is known: #post-P (classic themes), .post-P (post_class, also
-# on block themes' main group in some templates), Elementor's document of P.
+# on block themes' main group in some templates, Hello Elementor's main), Elementor's
+# document of P (it holds the body only, so it comes last).
 POST_WRAPPER_XPATHS = (
     "id('post-{P}')",
+    f"//*[{has_class('post-{P}')}]",
     "//*[@data-elementor-id='{P}' and not(@data-elementor-type='header')"
     " and not(@data-elementor-type='footer')]",
-    f"//*[{has_class('post-{P}')}]",
 )
 # Without P: the first of these is the post.
 ARTICLE_XPATHS = (
@@ -103,6 +104,11 @@ BODY_CLASSES = (
     "postcontent",
     "storycontent",
 )
+# The theme's term lists inside the body element: blocks of these tags holding only
+# rel="tag" links (the_tags, the_category) and a label of at most so many words.
+TERM_LIST_TAGS = ("p", "div", "span", "ul", "footer")
+TERM_LINK_RELS = frozenset({"tag", "category"})
+TERM_LIST_LABEL_WORDS = 3
 BODY_ATTRIBUTE_XPATHS = ("//*[@itemprop='articleBody']", "//*[@itemprop='text']")
 TITLE_CLASSES = ("entry-title", "wp-block-post-title", "post-title", "single-title", "page-title")
 TITLE_XPATHS = tuple(f".//*[{has_class(name)}]" for name in TITLE_CLASSES)
@@ -198,6 +204,22 @@ COMMENT_AUTHOR_CLASSES = (
     "author",
 )
 COMMENT_AUTHOR_TAGS = ("cite",)
+# Inside an author box that is not only the name: the date, the actions, the avatar.
+COMMENT_AUTHOR_NOISE_TAGS = frozenset({"small", "time", "img", "script"})
+COMMENT_AUTHOR_NOISE_CLASSES = frozenset(
+    {
+        "comment-meta",
+        "commentmetadata",
+        "comment-metadata",
+        "comment-date",
+        "comment_date",
+        "reply",
+        "comment-reply-link",
+        "edit-link",
+        "comment-edit-link",
+        "says",
+    }
+)
 # Parts of a comment that are never its text: meta, author box, avatar, actions.
 COMMENT_META_CLASSES = frozenset(
     {
@@ -319,6 +341,11 @@ COMMENT_PAGINATION_HREF_XPATHS = (
     # The classic fallback template (block themes without a comments block, old themes).
     f"//*[{has_class('navigation')} or {has_class('nav-previous')} or {has_class('nav-next')}]"
     "//a/@href",
+    # Any theme: core's comment page links (get_comments_pagenum_link, under
+    # previous_comments_link and paginate_comments_links) end in #comments, a comment's own
+    # permalink in #comment-N.
+    "//a[(contains(@href, 'comment-page-') or contains(@href, 'cpage='))"
+    " and contains(@href, '#comments')]/@href",
 )
 
 # --- discovery ------------------------------------------------------------------------
@@ -331,6 +358,21 @@ ARCHIVE_POST_LINK_XPATHS = (
     f"//article//*[{has_class('entry-title')}]//a/@href",
     f"//*[{has_class('wp-block-post-title')}]//a/@href",
 )
+# Each listed post's wrapper (post_class's type-post, the Query Loop's items) and its
+# title link, for posts whose title is empty; the links there that are not permalinks: term,
+# author and date archives, feeds, reply and share links.
+ARCHIVE_POST_WRAPPER_XPATH = (
+    f"//article[starts-with(@id, 'post-')] | //*[not(self::article) and ({has_class('type-post')}"
+    f" or {has_class('wp-block-post')})]"
+)
+ARCHIVE_TITLE_LINK_XPATH = (
+    f".//*[{has_class('entry-title')} or {has_class('wp-block-post-title')}]//a[@href]"
+)
+NOT_A_PERMALINK_PATH = re.compile(
+    r"^/$|/\d{4}/(?:\d{2}/(?:\d{2}/)?)?$|/(?:author|category|tag)/|/feed/?$|/page/\d+/?$"
+)
+NOT_A_PERMALINK_QUERY = re.compile(r"(?:^|&)(?:replytocom|share|author|cat|tag|m|feed|paged)=")
+PERMALINK_QUERY = re.compile(r"(?:^|&)(?:p|page_id)=\d+")
 # Pages of the blog linked from its menus: classic menus (menu items of pages), the page
 # list of ``wp_page_menu`` and the block themes' page list.
 PAGE_LINK_XPATHS = (

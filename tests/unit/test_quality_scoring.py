@@ -100,6 +100,14 @@ def test_match_comments_by_id():
     assert match_comments({}, {}) == CommentMatch(0, 0, 0, 0)
 
 
+def test_a_wrong_parent_marked_uncertain_is_counted_apart():
+    truth = {1: 0, 2: 1, 3: 1}
+    got = {1: 0, 2: 0, 3: 0}  # threading off: every parent read as the top level
+    assert match_comments(truth, got, uncertain=[2, 1]) == CommentMatch(
+        found=3, missed=0, spurious=0, wrong_parents=1, uncertain_parents=1
+    )
+
+
 def test_comments_in_text_uses_each_copy_of_the_words_once():
     same = ["great", "post", "thanks"]
     assert comments_in_text([same, same], [*same, "reply"]) == 1

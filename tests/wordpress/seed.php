@@ -895,3 +895,49 @@ flush_rewrite_rules(false);
 $np = (int) $wpdb->get_var("SELECT COUNT(*) FROM $wpdb->posts WHERE post_type='post' AND post_status='publish'");
 $nc = (int) $wpdb->get_var("SELECT COUNT(*) FROM $wpdb->comments");
 ba_log("done: $np published posts, $nc comments (all statuses); specials: " . json_encode($SPECIAL));
+
+/* ================================================================== theme matrix (issue 18)
+ * Three posts that REST-off extraction and discovery once lost, appended after every other
+ * id so none changes; their ids are in groundtruth's special map (query_loop, gallery,
+ * untitled). The other engineers' blocks go after this one.
+ */
+$ba_matrix = array();
+// A post whose body lists other posts (a Query Loop and a Latest Posts block): their titles
+// and dates are part of its rendered body, never its title or its own body. (No excerpts:
+// themes filter excerpt_more, so the rendered body would depend on the theme.)
+$ba_matrix['query_loop'] = ba_post(array(
+    'post_title'    => 'What we wrote lately, in one list',
+    'post_content'  => "<!-- wp:paragraph -->\n<p>This post keeps an up-to-date list of our recent writing, so readers who land here find the newest posts first.</p>\n<!-- /wp:paragraph -->\n\n"
+        . "<!-- wp:query {\"queryId\":7,\"query\":{\"perPage\":3,\"pages\":0,\"offset\":0,\"postType\":\"post\",\"order\":\"desc\",\"orderBy\":\"date\",\"author\":\"\",\"search\":\"\",\"exclude\":[],\"sticky\":\"exclude\",\"inherit\":false}} -->\n"
+        . "<div class=\"wp-block-query\"><!-- wp:post-template -->\n<!-- wp:post-title {\"isLink\":true} /-->\n\n<!-- wp:post-date /-->\n<!-- /wp:post-template --></div>\n<!-- /wp:query -->\n\n"
+        . "<!-- wp:paragraph -->\n<p>And the five before those, as a plain list with their dates:</p>\n<!-- /wp:paragraph -->\n\n"
+        . "<!-- wp:latest-posts {\"postsToShow\":5,\"displayPostDate\":true} /-->\n\n"
+        . "<!-- wp:paragraph -->\n<p>Both lists update themselves whenever we publish something new.</p>\n<!-- /wp:paragraph -->",
+    'post_date'     => '2022-05-10 09:30:00',
+    'post_category' => array($CAT['Notes']),
+    'tags_input'    => array('archive'),
+));
+ba_comment($ba_matrix['query_loop'], 0, $PEOPLE[3], '2022-05-10 12:00:00', 'Handy. I bookmarked this page instead of the home page.');
+// A classic post with a [gallery] shortcode between its paragraphs.
+$ba_matrix['gallery'] = ba_post(array(
+    'post_title'    => 'A small gallery from the archive room',
+    'post_content'  => "We photographed the shelves before moving them to the new room.\n\n"
+        . '[gallery columns="2" size="thumbnail" ids="' . $IMG[0]['id'] . ',' . $IMG[1]['id'] . ',' . $IMG[2]['id'] . '"]'
+        . "\n\nThe boxes on the left hold the letters from the nineties; the ones on the right are still unsorted.\n\nMore pictures once the move is done.",
+    'post_date'     => '2021-04-18 16:45:00',
+    'post_category' => array($CAT['Notes']),
+    'tags_input'    => array('archive'),
+));
+// A post without a title: archive pages link it only through its date or comments link.
+$ba_matrix['untitled'] = ba_post(array(
+    'post_title'    => '',
+    'post_content'  => "A short note without a title, posted from the phone on the train.\n\nThe view over the river was worth the early start.",
+    'post_date'     => '2020-06-03 07:15:00',
+    'post_category' => array($CAT['Travel']),
+    'tags_input'    => array('trains'),
+));
+ba_comment($ba_matrix['untitled'], 0, $PEOPLE[5], '2020-06-03 09:00:00', 'Which river? It sounds lovely.');
+update_option('ba_special_posts', array_merge(get_option('ba_special_posts', array()), $ba_matrix), 'no');
+delete_option('cron');
+ba_log('theme matrix posts: ' . json_encode($ba_matrix));
+/* ================================================================ end of theme matrix block */

@@ -87,6 +87,24 @@ ensure_themes() {
             ln -s "$WPROOT/wp-content/themes/$t" "$WPCONTENT/themes/$t"
         fi
     done
+    install_matrix_themes
+}
+
+# The theme matrix (themes/ba-*, see README.md): symlinks into the shared themes folder,
+# pointed at this checkout's copy. A link to another checkout is replaced by rename (never
+# removed first), so a running instance always finds the theme.
+install_matrix_themes() {
+    local src dst name
+    mkdir -p "$WPCONTENT/themes"
+    for src in "$HERE"/themes/ba-*/; do
+        [ -d "$src" ] || continue
+        src="${src%/}"
+        name="$(basename "$src")"
+        dst="$WPCONTENT/themes/$name"
+        [ "$(readlink "$dst" 2>/dev/null || true)" = "$src" ] && continue
+        ln -sfn "$src" "$dst.tmp.$$"
+        mv -Tf "$dst.tmp.$$" "$dst"
+    done
 }
 
 # Install the test-modes must-use plugin (a file and its folder) into this
@@ -484,6 +502,7 @@ cmd_start() {
     if apache_alive && db_alive && [ "$(cat "$STATE/seeded-hash" 2>/dev/null || true)" = "$(seed_hash)" ] \
         && wp_config_current && apache_config_current && http_ok; then
         install_mu_plugin
+        install_matrix_themes
         echo "$URL" >&3
         return 0
     fi
@@ -514,6 +533,7 @@ cmd_reset() {
     fi
     with_lock || die "another wp.sh holds $STATE/lock"
     install_mu_plugin
+    install_matrix_themes
     write_wp_config
     local h
     h="$(seed_hash)"
