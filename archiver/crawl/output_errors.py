@@ -20,11 +20,14 @@ from __future__ import annotations
 import errno
 import logging
 import sqlite3
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
+
+from archiver.state.layout import COMMENTS_FILE, POSTS_FILE
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -37,7 +40,13 @@ OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EACCES
 # SQLite's words for a full disk and a read-only file or folder.
 _SQLITE_MESSAGES = ("database or disk is full", "readonly database", "disk i/o error")
 # What a Twisted "Unhandled error in Deferred" prints of one: it has no exception to test.
-_ERROR_TEXTS = ("[Errno 28]", "[Errno 30]", "[Errno 122]", *_SQLITE_MESSAGES)
+_ERROR_TEXTS = (
+    "[Errno 28]",
+    "[Errno 30]",
+    "[Errno 122]",
+    "while compressing data",  # zlib's, of the WARC's cut gzip stream
+    *_SQLITE_MESSAGES,
+)
 logger = logging.getLogger(__name__)
 
 
@@ -51,12 +60,13 @@ def is_output_error(error: BaseException | None) -> bool:
 def describe_output_error(error: BaseException, where: Path | str | None = None) -> str:
     """One line: what failed, and where (the file the error names, else ``where``)."""
     filename = getattr(error, "filename", None)
-    place = filename or where
     if isinstance(error, OSError) and error.errno is not None:
         what = f"{error.strerror or errno.errorcode.get(error.errno, error.errno)}"
     else:
         what = str(error)
-    return f"{what} writing {place}" if place else what
+    if filename:
+        return f"{what} writing {filename}"
+    return f"{what} in {where}" if where else what
 
 
 class OutputErrorsExtension:
@@ -72,16 +82,25 @@ class OutputErrorsExtension:
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.item_error, signal=signals.item_error)
         crawler.signals.connect(extension.spider_error, signal=signals.spider_error)
-        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
-        # Scrapy's handler is on the root logger (installed before the crawler is made);
-        # a filter on a logger would miss the records other loggers pass up to it.
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(extension.filter)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
         crawl_dir = getattr(spider, "crawl_dir", None)
         self.crawl_dir = Path(crawl_dir) if crawl_dir else None
+        # Scrapy's handler is on the root logger, installed again once the settings are
+        # final (after the extensions are made); a filter on a logger would miss the
+        # records other loggers pass up to it.
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(self.filter)
+
+    def spider_closed(self) -> None:
+        """The record files (closed by their pipeline by now) end at their last whole
+        line: a line cut by the failed write would make them unreadable JSON Lines."""
+        if not self.stopping or self.crawl_dir is None:
+            return
+        for name in (POSTS_FILE, COMMENTS_FILE):
+            _cut_partial_line(self.crawl_dir / name)
 
     def item_error(self, failure: Failure, spider: Spider | None = None) -> None:
         self.check(failure.value)
@@ -113,9 +132,20 @@ class OutputErrorsExtension:
             deferred_from_coro(engine.close_spider_async(reason=CLOSE_REASON))
         return True
 
-    def engine_stopped(self) -> None:
-        for handler in logging.getLogger().handlers:
-            handler.removeFilter(self.filter)
+
+def _cut_partial_line(path: Path) -> None:
+    try:
+        with path.open("rb+") as records:
+            size = records.seek(0, 2)
+            start = max(0, size - (1 << 20))  # a record is far smaller than 1 MB
+            records.seek(start)
+            tail = records.read()
+            end = tail.rfind(b"\n")
+            keep = start + end + 1 if end >= 0 else (0 if start == 0 else size)
+            if keep < size:
+                records.truncate(keep)  # frees space: works on a full disk
+    except OSError:
+        return  # not there, or not writable at all (read-only): nothing was cut in it
 
 
 class _OutputErrorFilter(logging.Filter):
@@ -127,12 +157,18 @@ class _OutputErrorFilter(logging.Filter):
         self.active = False
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and is_output_error(record.exc_info[1]):
+        if record.name == __name__:
+            return True
+        error = record.exc_info[1] if record.exc_info else None
+        if is_output_error(error):
             return not self.active and _one_line(record)
-        if self.active and record.levelno >= logging.ERROR:
-            text = record.getMessage()
-            return not any(marker in text for marker in _ERROR_TEXTS)
-        return True
+        if not self.active:
+            return True
+        # The WARC's gzip stream, cut by the failed write, fails every write after it.
+        if isinstance(error, zlib.error):
+            return False
+        text = record.getMessage()
+        return not any(marker in text for marker in _ERROR_TEXTS)
 
 
 def _one_line(record: logging.LogRecord) -> bool:

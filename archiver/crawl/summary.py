@@ -150,10 +150,14 @@ class CrawlSummaryExtension:
             self.failures.append({"url": response.url, "reason": reason, "status": response.status})
 
     def url_failed(self, url: str, reason: str, status: int | None = None) -> None:
+        if self.stats.get_value(OUTPUT_ERROR_STAT):
+            # Requests in flight when the output failed fail with it (the WARC's stream is
+            # broken): the output error says it; the next run, resumed, fetches them.
+            return
         self.failures.append({"url": url, "reason": reason, "status": status})
 
     def spider_error(self, failure: Failure, response: Response) -> None:
-        if is_output_error(failure.value):
+        if is_output_error(failure.value) or self.stats.get_value(OUTPUT_ERROR_STAT):
             return  # the crawl's output error (OutputErrorsExtension), not this URL's
         reason = f"extraction error: {type(failure.value).__name__}: {failure.getErrorMessage()}"
         self.failures.append({"url": response.url, "reason": reason, "status": response.status})
@@ -161,7 +165,7 @@ class CrawlSummaryExtension:
     def item_error(
         self, item: object, response: Response | Failure | None, failure: Failure
     ) -> None:
-        if is_output_error(failure.value):
+        if is_output_error(failure.value) or self.stats.get_value(OUTPUT_ERROR_STAT):
             return
         # An item an errback yielded (a post whose page failed, from its REST object) comes
         # with the errback's Failure in place of a response: the request is on it.
