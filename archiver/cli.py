@@ -284,8 +284,13 @@ def run_wordpress_spider(
 
     process.crawl(crawler, url=url).addErrback(note_locked)
     process.start()
-    if stats is not None and crawler.stats is not None:
-        stats.update(crawler.stats.get_stats())
+    if stats is not None:
+        try:
+            crawler_stats = crawler.stats
+        except (AttributeError, RuntimeError):  # the crawl never started (a lock held)
+            crawler_stats = None
+        if crawler_stats is not None:
+            stats.update(crawler_stats.get_stats())
     if locked:
         print(f"archiver: {locked[0]}", file=sys.stderr)
         return None
