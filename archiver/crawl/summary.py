@@ -238,7 +238,6 @@ class CrawlSummaryExtension:
             "exit_code": None,
             # A disk that filled or went read-only: what failed, where (OutputErrorsExtension).
             "output_error": stats.get(OUTPUT_ERROR_STAT),
-            "coverage": self._coverage(),
             "counts": {
                 "posts": self.records["posts"],
                 "pages": self.records["pages"],
@@ -256,6 +255,7 @@ class CrawlSummaryExtension:
                 for key, value in sorted(stats.items())
                 if key.startswith("downloader/response_status_count/")
             },
+            "coverage": self._coverage(),
             "requests": self._requests(stats),
             "politeness": {
                 "robots_txt_obeyed": bool(stats.get("robotstxt/request_count", 0)),
