@@ -45,10 +45,42 @@ if TYPE_CHECKING:
 TEST_WORDPRESS = Path(__file__).resolve().parent.parent / "tests" / "wordpress" / "wp.sh"
 
 
+EXIT_CODES_HELP = """\
+exit status of archiver crawl (the verdict, also in summary.json):
+  0  complete: every post, page and comment the blog declares is archived
+  1  incomplete: the summary says why (URLs that failed, posts missing, a crawl stopped
+     with Ctrl-C, another crawl of the blog running); the same command resumes or retries
+  2  a usage or input error (a malformed address, a -s value of the wrong type): nothing
+     was started
+  3  nothing to archive: no WordPress REST API, no post sitemap, no feed and no archive
+     page with posts at the address (the summary says what was tried)
+  4  the output folder is not writable, or filled up during the crawl: what was written
+     is kept, and the same command resumes once there is room
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    from archiver import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="archiver",
+        description=__doc__.splitlines()[0],
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"blog-archiver {__version__}")
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="archiver", description=__doc__.splitlines()[0])
+    parser = _parser()
     commands = parser.add_subparsers(dest="command", required=True)
-    crawl = commands.add_parser("crawl", help="archive a blog into WARC + JSON")
+    crawl = commands.add_parser(
+        "crawl",
+        help="archive a blog into WARC + JSON (exit status: the verdict, see below)",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     crawl.add_argument("url", nargs="?", help="the blog's address (default: the local test blog)")
     crawl.add_argument("-o", "--output", help="output folder (default: ./output)")
     crawl.add_argument(
@@ -157,23 +189,55 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def crawl_command(url: str | None, output: str | None, overrides: list[str]) -> int:
-    """Run one crawl in this process; exit status 0 only for a complete archive."""
+    """Run one crawl in this process; the exit status is its verdict (EXIT_CODES_HELP)."""
+    from archiver.crawl.preflight import InputError, OutputFolderError
+    from archiver.crawl.verdict import EXIT_CODES, EXIT_USAGE, OUTPUT_ERROR
+
+    try:
+        settings = checked_crawl_input(url, output, overrides)
+    except OutputFolderError as error:
+        print(f"archiver crawl: {error}", file=sys.stderr)
+        return EXIT_CODES[OUTPUT_ERROR]
+    except InputError as error:
+        print(f"archiver crawl: {error}", file=sys.stderr)
+        return EXIT_USAGE
     if not url:
         url = start_test_wordpress()
         print(f"archiving the local test blog at {url}", flush=True)
-    settings: dict[str, object] = {}
+    stats: dict[str, object] = {}
+    summary = run_wordpress_spider(url, settings, stats)
+    # No summary.json (it could not be written, or the crawl never opened): the verdict
+    # the summary extension reached is in the crawl's stats.
+    code = summary.get("exit_code") if summary is not None else stats.get("archiver/exit_code")
+    if isinstance(code, int):
+        return code
+    if summary is not None:
+        return 0 if summary.get("complete") else 1
+    return 1
+
+
+def checked_crawl_input(
+    url: str | None, output: str | None, overrides: list[str]
+) -> dict[str, object]:
+    """The crawl's settings, once the address, every ``-s`` value and the output folder
+    passed their checks (:mod:`archiver.crawl.preflight`): before anything is registered
+    in the site's state."""
+    from archiver.crawl.preflight import check_output_dir, check_settings, check_url
+
+    if url is not None:
+        check_url(url)
+    settings: dict[str, object] = dict(check_settings(overrides))
     if output:
         settings["ARCHIVER_OUTPUT_DIR"] = output
-    for item in overrides:
-        name, sep, value = item.partition("=")
-        if not sep:
-            print(f"archiver: --set needs NAME=VALUE, got {item!r}", file=sys.stderr)
-            return 2
-        settings[name] = value
-    summary = run_wordpress_spider(url, settings)
-    if summary is None:
-        return 1
-    return 0 if summary.get("complete") else 1
+    check_output_dir(str(settings.get("ARCHIVER_OUTPUT_DIR") or _default_output_dir()))
+    return settings
+
+
+def _default_output_dir() -> str:
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "archiver.settings")
+    from scrapy.utils.project import get_project_settings
+
+    return str(get_project_settings().get("ARCHIVER_OUTPUT_DIR") or "output")
 
 
 def extract_command(
@@ -201,8 +265,11 @@ def extract_command(
     return 0 if summary is not None and not summary.get("failures") else 1
 
 
-def run_wordpress_spider(url: str, overrides: dict[str, object]) -> dict[str, object] | None:
-    """Run the ``wordpress`` spider in this process; return its summary.json, if written."""
+def run_wordpress_spider(
+    url: str, overrides: dict[str, object], stats: dict[str, object] | None = None
+) -> dict[str, object] | None:
+    """Run the ``wordpress`` spider in this process; return its summary.json, if written
+    (and fill ``stats`` with the crawl's stats)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "archiver.settings")
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
@@ -224,6 +291,13 @@ def run_wordpress_spider(url: str, overrides: dict[str, object]) -> dict[str, ob
 
     process.crawl(crawler, url=url).addErrback(note_locked)
     process.start()
+    if stats is not None:
+        try:
+            crawler_stats = crawler.stats
+        except (AttributeError, RuntimeError):  # the crawl never started (a lock held)
+            crawler_stats = None
+        if crawler_stats is not None:
+            stats.update(crawler_stats.get_stats())
     if locked:
         print(f"archiver: {locked[0]}", file=sys.stderr)
         return None

@@ -99,6 +99,9 @@ ITEM_PIPELINES = {
     "archiver.crawl.record_files.RecordFilesPipeline": 900,
 }
 EXTENSIONS = {
+    # A full or read-only output folder stops the crawl with one line (not a traceback
+    # a request); first, so the summary already knows when it is written.
+    "archiver.crawl.output_errors.OutputErrorsExtension": 490,
     "archiver.crawl.summary.CrawlSummaryExtension": 500,
     # Figures for the report (summary.json's report_figures): every response as downloaded.
     "archiver.crawl.report_figures.ReportFiguresExtension": 505,
@@ -126,3 +129,10 @@ ADDONS = {
 }
 
 LOG_LEVEL = "INFO"
+
+# --- no control servers -------------------------------------------------------------------
+# Scrapy's telnet console and its remote-control HTTP server (Scrapy 2.19: runs any Python
+# code it is sent) listen on every crawl; a crawl from cron or Scrapyd on a shared machine
+# has no use for either. A user may turn them on with -s.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from archiver.crawl.output_errors import is_output_error
 from archiver.discovery.source import Failure as FetchFailure
 from archiver.extract.records import describe
 
@@ -20,7 +21,14 @@ if TYPE_CHECKING:
 
 
 def fetch_failure(failure: Failure) -> FetchFailure:
-    """The failure of an errback's request; ``asked_for``: the URL before any redirect."""
+    """The failure of an errback's request; ``asked_for``: the URL before any redirect.
+
+    A full or read-only output folder (the recorder or the state could not write the
+    answer) is raised again: the output failed, not the blog's URL, and the crawl stops
+    (:mod:`archiver.crawl.output_errors`).
+    """
+    if is_output_error(failure.value):
+        failure.raiseException()
     request = failure.request  # type: ignore[attr-defined]
     asked_for = (request.meta.get("redirect_urls") or [request.url])[0]
     return FetchFailure(request.url, reason(failure), status(failure), asked_for)

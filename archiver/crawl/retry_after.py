@@ -4,9 +4,12 @@ Scrapy's RetryMiddleware (550) retries 429 and 503 but ignores ``Retry-After``. 
 middleware sits just before it on the way back (555: responses pass from high numbers to
 low). It holds every request to that blog, the retry included, until the delay the server
 asked for (capped by ``ARCHIVER_RETRY_AFTER_MAX``) has passed, and slows the blog's download
-slot down to that delay; AutoThrottle then eases the pace back as normal responses come in.
-Each backoff is logged and counted (``archiver/backoff/*`` stats, ``politeness`` in
-summary.json), a capped one too.
+slot down to that delay meanwhile. When the window ends, the slot's delay goes back to what
+it was before (``DOWNLOAD_DELAY``, or AutoThrottle's delay of the time): one long
+``Retry-After`` must not set the pace of the rest of the crawl, which with AutoThrottle
+off nothing else would ease. Each backoff is logged and counted (``archiver/backoff/*``
+stats, ``politeness`` in summary.json), a capped one too, and so is each return to the
+configured pace (``archiver/backoff/restored``).
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ class RetryAfterMiddleware:
         self.max_delay = max_delay
         # Per host (Scrapy's download slot): no request before this time.monotonic() value.
         self.not_before: dict[str, float] = {}
+        # Per download slot in a backoff: the delay it had before, restored when it ends.
+        self.saved_delays: dict[str, tuple[str, float]] = {}  # slot key -> (host, delay)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -68,6 +73,9 @@ class RetryAfterMiddleware:
             from twisted.internet import reactor
 
             await maybe_deferred_to_future(deferLater(reactor, wait))
+        # Before this request joins the slot: were its delay still the backoff's, the
+        # requests held until now would go one per Retry-After.
+        self.restore_due()
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
@@ -108,9 +116,37 @@ class RetryAfterMiddleware:
             downloader = self.crawler.engine.downloader
         except (AttributeError, RuntimeError):  # no engine: called outside a running crawl
             return
-        slot = downloader.slots.get(downloader.get_slot_key(request))
-        if slot is not None:
-            slot.delay = max(slot.delay, delay)
+        key = downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
+        if slot is None:
+            return
+        # The first backoff of a series keeps the pace to return to; a later one within
+        # the window extends the wait, not what the slot returns to.
+        self.saved_delays.setdefault(key, (_host(request), slot.delay))
+        slot.delay = max(slot.delay, delay)
+        from twisted.internet import reactor
+
+        # Also when no request is waiting: the next one must find the configured pace.
+        deferLater(reactor, delay, self.restore_due)
+
+    def restore_due(self) -> None:
+        """Give every slot whose backoff window has passed its delay from before."""
+        now = time.monotonic()
+        try:
+            slots = self.crawler.engine.downloader.slots
+        except (AttributeError, RuntimeError):
+            return
+        for key, (host, delay) in list(self.saved_delays.items()):
+            if self.not_before.get(host, 0.0) > now:
+                continue
+            del self.saved_delays[key]
+            slot = slots.get(key)
+            if slot is None:
+                continue
+            logger.info("Retry-After window of %s over: back to a delay of %.2f s", host, delay)
+            slot.delay = delay
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("archiver/backoff/restored")
 
 
 def _host(request: Request) -> str:

@@ -22,10 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals as scrapy_signals
+from scrapy.http import Response
 
 from archiver import __version__
 from archiver.crawl import signals as archiver_signals
+from archiver.crawl.output_errors import OUTPUT_ERROR_STAT, describe_output_error, is_output_error
 from archiver.crawl.pipelines import UnchangedRecord
+from archiver.crawl.verdict import judge
 from archiver.records.items import Comment, Post
 from archiver.state.idsets import IdSet, KeyMap
 from archiver.state.layout import COMMENTS_FILE, POSTS_FILE, SUMMARY_FILE
@@ -37,7 +40,6 @@ if TYPE_CHECKING:
 
     from scrapy import Spider
     from scrapy.crawler import Crawler
-    from scrapy.http import Response
     from scrapy.signalmanager import SignalManager
     from scrapy.statscollectors import StatsCollector
     from twisted.python.failure import Failure
@@ -150,14 +152,30 @@ class CrawlSummaryExtension:
             self.failures.append({"url": response.url, "reason": reason, "status": response.status})
 
     def url_failed(self, url: str, reason: str, status: int | None = None) -> None:
+        if self.stats.get_value(OUTPUT_ERROR_STAT):
+            # Requests in flight when the output failed fail with it (the WARC's stream is
+            # broken): the output error says it; the next run, resumed, fetches them.
+            return
         self.failures.append({"url": url, "reason": reason, "status": status})
 
     def spider_error(self, failure: Failure, response: Response) -> None:
+        if is_output_error(failure.value) or self.stats.get_value(OUTPUT_ERROR_STAT):
+            return  # the crawl's output error (OutputErrorsExtension), not this URL's
         reason = f"extraction error: {type(failure.value).__name__}: {failure.getErrorMessage()}"
         self.failures.append({"url": response.url, "reason": reason, "status": response.status})
 
-    def item_error(self, item: object, response: Response | None, failure: Failure) -> None:
-        url = response.url if response is not None else ""
+    def item_error(
+        self, item: object, response: Response | Failure | None, failure: Failure
+    ) -> None:
+        if is_output_error(failure.value) or self.stats.get_value(OUTPUT_ERROR_STAT):
+            return
+        # An item an errback yielded (a post whose page failed, from its REST object) comes
+        # with the errback's Failure in place of a response: the request is on it.
+        if isinstance(response, Response):
+            url = response.url
+        else:
+            request = getattr(response, "request", None)
+            url = str(getattr(request, "url", ""))
         reason = f"item error: {type(failure.value).__name__}: {failure.getErrorMessage()}"
         self.failures.append({"url": url, "reason": reason, "status": None})
 
@@ -173,12 +191,22 @@ class CrawlSummaryExtension:
         summary = self.build()
         path = self.crawl_dir / SUMMARY_FILE
         tmp = path.with_suffix(".json.tmp")
-        with tmp.open("w", encoding="utf-8") as out:
-            # Streamed: a first crawl's summary lists every comment id as new, and the
-            # whole text at once would be the crawl's peak of memory at its very end.
-            json.dump(summary, out, indent=2, ensure_ascii=False)
-            out.write("\n")
-        tmp.replace(path)
+        try:
+            with tmp.open("w", encoding="utf-8") as out:
+                # Streamed: a first crawl's summary lists every comment id as new, and the
+                # whole text at once would be the crawl's peak of memory at its very end.
+                json.dump(summary, out, indent=2, ensure_ascii=False)
+                out.write("\n")
+            tmp.replace(path)
+        except OSError as error:
+            # The disk is full or read-only: the report still reaches the terminal.
+            summary["summary_not_written"] = describe_output_error(error, tmp)
+            if not summary.get("output_error"):
+                summary["output_error"] = {"message": summary["summary_not_written"]}
+                summary.update(_verdict_keys(summary))
+            tmp.unlink(missing_ok=True)
+        self.stats.set_value("archiver/verdict", summary["verdict"])
+        self.stats.set_value("archiver/exit_code", summary["exit_code"])
         if self.signals is not None:
             self.signals.send_catch_log(archiver_signals.crawl_summary, summary=summary)
         if self.print_summary:
@@ -189,14 +217,12 @@ class CrawlSummaryExtension:
         if self.crawl_dir is None:
             raise RuntimeError("summary built before the spider was opened")
         stats = self.stats.get_stats()
-        coverage = self._coverage()
-        complete = (
-            not self.failures
-            and self.finish_reason == "finished"
-            and not coverage["posts_missing"]
-            and not coverage["pages_missing"]
-            and not coverage["comment_mismatches"]
-        )
+        summary = self._build(stats)
+        summary.update(_verdict_keys(summary))
+        return summary
+
+    def _build(self, stats: dict[str, Any]) -> dict[str, Any]:
+        assert self.crawl_dir is not None  # noqa: S101 - build checked
         return {
             "software": f"blog-archiver/{__version__}",
             "spider": self.spider_name,
@@ -206,7 +232,14 @@ class CrawlSummaryExtension:
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "duration_seconds": round(time.monotonic() - self.started_clock, 3),
             "finish_reason": self.finish_reason,
-            "complete": complete,
+            # The verdict, its reasons and the exit status (archiver.crawl.verdict): set
+            # last, from the rest; in this place in the file, for whoever reads it first.
+            "complete": False,
+            "verdict": "",
+            "verdict_reasons": [],
+            "exit_code": None,
+            # A disk that filled or went read-only: what failed, where (OutputErrorsExtension).
+            "output_error": stats.get(OUTPUT_ERROR_STAT),
             "counts": {
                 "posts": self.records["posts"],
                 "pages": self.records["pages"],
@@ -224,7 +257,7 @@ class CrawlSummaryExtension:
                 for key, value in sorted(stats.items())
                 if key.startswith("downloader/response_status_count/")
             },
-            "coverage": coverage,
+            "coverage": self._coverage(),
             "requests": self._requests(stats),
             "politeness": {
                 "robots_txt_obeyed": bool(stats.get("robotstxt/request_count", 0)),
@@ -347,6 +380,16 @@ class CrawlSummaryExtension:
         }
 
 
+def _verdict_keys(summary: dict[str, Any]) -> dict[str, Any]:
+    verdict = judge(summary)
+    return {
+        "complete": verdict.complete,
+        "verdict": verdict.verdict,
+        "verdict_reasons": list(verdict.reasons),
+        "exit_code": verdict.exit_code,
+    }
+
+
 class IdList(list[int]):
     """The ids of an :class:`IdSet` in ascending order, read as they are iterated: a first
     crawl's new comments are every comment of the blog, and a list of them (about 36 bytes
@@ -387,10 +430,12 @@ def format_summary(summary: dict[str, Any]) -> str:
     by = {"rest_api": " by the REST API", "sitemap": " in the sitemaps"}.get(
         str(coverage.get("declared_by")), ""
     )
+    verdict = judge(summary)  # a merged or older summary has no verdict of its own
     lines = [
         "",
-        f"blog-archiver: {'complete' if summary['complete'] else 'INCOMPLETE'} archive of "
-        f"{summary['start_url']} in {summary['duration_seconds']:.1f} s",
+        f"blog-archiver: {_HEADLINES[verdict.verdict]} {summary['start_url']} "
+        f"in {summary['duration_seconds']:.1f} s (exit {verdict.exit_code})",
+        *(f"  why:      {reason}" for reason in verdict.reasons),
         f"  files:    {summary['crawl_dir']}",
         *_record_lines(summary, by),
         f"  threads:  {_threads(coverage)}",
@@ -419,7 +464,17 @@ def format_summary(summary: dict[str, Any]) -> str:
     lines += [f"  failed:   {f['url']} ({f['reason']})" for f in summary["failures"][:20]]
     if len(summary["failures"]) > 20:
         lines.append(f"  … and {len(summary['failures']) - 20} more in summary.json")
+    if summary.get("summary_not_written"):
+        lines.append(f"  summary.json not written: {summary['summary_not_written']}")
     return "\n".join(lines) + "\n"
+
+
+_HEADLINES = {
+    "complete": "complete archive of",
+    "incomplete": "INCOMPLETE archive of",
+    "nothing_to_archive": "NOTHING TO ARCHIVE at",
+    "output_error": "OUTPUT ERROR, INCOMPLETE archive of",
+}
 
 
 def _record_lines(summary: dict[str, Any], by: str) -> list[str]:

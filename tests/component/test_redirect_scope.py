@@ -3,6 +3,8 @@ to the blog's scope (host and, for a blog in a subdirectory, its path) and polic
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
@@ -12,12 +14,16 @@ from scrapy.utils.test import get_crawler
 from archiver.crawl.redirect_scope import RedirectScopeMiddleware
 from spiders.wordpress import WordPressSpider
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 BLOG = "https://example.com/blog/"
 
 
 @pytest.fixture
-def middleware() -> RedirectScopeMiddleware:
-    crawler = get_crawler(WordPressSpider)
+def middleware(tmp_path: Path) -> RedirectScopeMiddleware:
+    # The spider opens the site's state in its output folder: a temporary one.
+    crawler = get_crawler(WordPressSpider, {"ARCHIVER_OUTPUT_DIR": str(tmp_path)})
     crawler.spider = WordPressSpider.from_crawler(crawler, url=BLOG)
     return build_from_crawler(RedirectScopeMiddleware, crawler)
 

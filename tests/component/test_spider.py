@@ -27,14 +27,18 @@ from tests.conftest import load_fixture
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
+    from pathlib import Path
 
 # The address the fixtures were recorded from.
 BASE = load_fixture("twentytwentyone", "home.html")[0]
 
 
 @pytest.fixture
-def spider_and_events() -> Iterator[tuple[WordPressSpider, list[tuple[str, dict[str, Any]]]]]:
-    crawler = get_crawler(WordPressSpider)
+def spider_and_events(
+    tmp_path: Path,
+) -> Iterator[tuple[WordPressSpider, list[tuple[str, dict[str, Any]]]]]:
+    # The spider opens the site's state in its output folder: a temporary one.
+    crawler = get_crawler(WordPressSpider, {"ARCHIVER_OUTPUT_DIR": str(tmp_path)})
     spider = WordPressSpider.from_crawler(crawler, url=BASE)
     events: list[tuple[str, dict[str, Any]]] = []
 
@@ -128,7 +132,9 @@ def test_post_page_yields_the_merged_post_then_its_comments(spider_and_events):
     assert not [e for e in events if e[0] == "failed"]
 
 
-def test_extraction_in_a_worker_process_gives_what_it_gives_in_the_crawl(spider_and_events):
+def test_extraction_in_a_worker_process_gives_what_it_gives_in_the_crawl(
+    spider_and_events, tmp_path
+):
     """The crawl reads pages in a worker process (archiver.crawl.extraction_pool); with 0 workers
     the same functions run in the crawling process: the records must not differ."""
     spider, _ = spider_and_events
@@ -138,7 +144,11 @@ def test_extraction_in_a_worker_process_gives_what_it_gives_in_the_crawl(spider_
     in_worker = _collect(spider.parse_post_page(response, api_post=json.loads(api_text)))
     assert spider.extraction._executor is not None  # it did run in a worker
     inline = WordPressSpider.from_crawler(
-        get_crawler(WordPressSpider, {"ARCHIVER_EXTRACT_WORKERS": 0}), url=BASE
+        get_crawler(
+            WordPressSpider,
+            {"ARCHIVER_EXTRACT_WORKERS": 0, "ARCHIVER_OUTPUT_DIR": str(tmp_path / "inline")},
+        ),
+        url=BASE,
     )
     assert inline.extraction.workers == 0
     in_process = _collect(inline.parse_post_page(response, api_post=json.loads(api_text)))
