@@ -34,6 +34,23 @@ SITE_CRAWLS_IN_FULL = 5
 class Verdict:
     complete: bool
     reasons: list[str]
+    #: The crawl's verdict (archiver.crawl.verdict): complete, incomplete,
+    #: nothing_to_archive or output_error.
+    name: str = ""
+
+    @property
+    def title(self) -> str:
+        return _TITLES.get(self.name) or (
+            "Complete archive" if self.complete else "Incomplete archive"
+        )
+
+
+_TITLES = {
+    "complete": "Complete archive",
+    "incomplete": "Incomplete archive",
+    "nothing_to_archive": "Nothing to archive",
+    "output_error": "Output error: incomplete archive",
+}
 
 
 @dataclass
@@ -74,8 +91,15 @@ class SiteReport:
 
 
 def verdict(summary: dict[str, Any]) -> Verdict:
-    """Complete or not, and why not, in words: today's ``complete`` flag of the summary and
-    the conditions it stands for (the one place to change for a richer verdict)."""
+    """Complete or not, and why not, in words: the summary's own verdict and reasons
+    (``archiver.crawl.verdict``); for a summary written before verdicts, its ``complete``
+    flag and the conditions it stood for."""
+    if summary.get("verdict"):
+        return Verdict(
+            summary["verdict"] == "complete",
+            [str(reason) for reason in summary.get("verdict_reasons") or []],
+            str(summary["verdict"]),
+        )
     reasons = []
     coverage = summary.get("coverage", {})
     if summary.get("finish_reason") not in (None, "finished"):

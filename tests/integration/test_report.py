@@ -58,7 +58,13 @@ def test_the_report_lists_every_failed_url_and_backoff(crawl: Crawl) -> None:
     assert not [row[4] for row in rows if row[4].startswith("not known")], rows
     (verdict,) = page.cssselect(".verdict")
     assert verdict.get("data-complete") == str(summary["complete"]).lower()
-    assert f"{len(summary['failures'])} URLs could not be archived" in verdict.text_content()
+    # The summary's verdict, in its words: the failed URLs among its reasons.
+    assert summary["verdict"] == "incomplete"
+    assert summary["verdict_reasons"]
+    for reason in summary["verdict_reasons"]:
+        assert reason in verdict.text_content()
+    assert any(" not archived (first: " in reason for reason in summary["verdict_reasons"])
+    assert "Incomplete archive" in verdict.text_content()
     backoffs = page.cssselect("table.backoffs tr")[1:]
     assert [row.findall("td")[1].text_content() for row in backoffs] == [
         b["url"] for b in figures["backoffs"]
