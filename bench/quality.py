@@ -472,7 +472,7 @@ def score_html_extraction(pages: Mapping[int, list[Page]], truth: Truth, theme: 
                 [(img.src, img.alt) for img in post.images] if post else [],
             )
     row.cpu_seconds = cpu
-    row.score_comments(truth, {c.id: c.parent_id for c in comments.values()})
+    row.score_comments(truth, {c.id: c.parent_id or 0 for c in comments.values()})
     row.comment_f1 = [
         token_f1(truth.comments[c.id].words, text_words(c.content_text))
         for c in comments.values()

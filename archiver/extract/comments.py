@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin
 
@@ -27,6 +26,7 @@ from archiver.extract import selectors as sel
 from archiver.extract.clean import clean_bodies
 from archiver.extract.page import copy_without, element_text, inner_html, xpath
 from archiver.records.items import Author, Comment
+from archiver.records.values import Moment, read_moment
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -112,7 +112,7 @@ def extract_comments_from_html(url: str, page: HtmlElement, post_id: int | None)
         if depth:
             last_at_depth[depth] = item.id
         comment, content_html, has_reply = _read_comment(url, item, by_element, post_id)
-        comment.parent_id, comment.depth = parent_id, depth
+        comment.parent_id, comment.depth = parent_id or None, depth
         depths[item.id], parents[item.id], replies[item.id] = depth, parent_id, has_reply
         comments.append(comment)
         fragments.append(content_html)
@@ -172,7 +172,7 @@ def _mark_uncertain_parents(
         return  # every level still offers replies: nothing was flattened
     else:
         cap = max(c.depth for c in talk)
-    seen: set[int] = set()
+    seen: set[int | None] = set()
     for comment in talk:
         if comment.depth != cap:
             continue
@@ -276,12 +276,14 @@ def _read_comment(
     permalink = str(own.permalink.get("href")) if own.permalink is not None else ""
     if f"#comment-{item.id}" not in permalink:
         permalink = f"{urldefrag(url)[0]}#comment-{item.id}"
+    published = own.published()
     comment = Comment(
         id=item.id,
         post_id=post_id,
         type=kind,
         author=author,
-        published=own.published(),
+        published=published.utc if published else None,
+        published_local=published.local if published else None,
         permalink=urljoin(url, permalink),
     )
     return comment, content_html, own.reply_link
@@ -359,17 +361,17 @@ class _OwnParts:
                 return self.authors[name]
         return self.cite if self.cite is not None else self.url_link
 
-    def published(self) -> str:
+    def published(self) -> Moment | None:
         if self.time is None:
-            return ""
-        value = (self.time.get("datetime") or "").strip()
-        if value:
-            return value
+            return None
+        moment = read_moment(self.time.get("datetime"))
+        if moment is not None:
+            return moment
         stamp = (self.time.get("pubdate") or "").strip()
         if sel.COMMENT_PUBDATE_UNIX.match(stamp):
-            # tagDiv prints a Unix timestamp: the moment is exact, in UTC.
-            return datetime.fromtimestamp(int(stamp), UTC).isoformat()
-        return ""
+            # tagDiv prints a Unix timestamp: the moment is exact, in UTC (no blog offset).
+            return read_moment(stamp)
+        return None
 
 
 def _own_nodes(
@@ -444,7 +446,7 @@ def _holds_blocks(node: HtmlElement) -> bool:
 def _author(own: _OwnParts, kind: str) -> Author:
     if kind != "comment" and own.url_link is not None:
         # A pingback's "author" is the linking page: its title and URL.
-        return Author(name=element_text(own.url_link), url=str(own.url_link.get("href") or ""))
+        return Author(name=element_text(own.url_link), url=own.url_link.get("href") or None)
     element = own.author_element()
     if element is None:
         return Author()
@@ -460,7 +462,7 @@ def _author(own: _OwnParts, kind: str) -> Author:
                 link = node
                 break
             node = node.getparent()
-    return Author(name=name, url=str(link.get("href")) if link is not None else "")
+    return Author(name=name, url=(link.get("href") or None) if link is not None else None)
 
 
 _SAYS = re.compile(r"\s*(?:says|said|wrote)(?: on)?\s*:?\s*$", re.IGNORECASE)
