@@ -154,7 +154,7 @@ class IncrementalListings:
                 kinds[post_id] = kind
                 # The same value post_from_api gives Post.modified (UTC with Z).
                 moment = rest_moment(None, obj.get("modified_gmt"))
-                modified = moment.utc if moment is not None else ""
+                modified = (moment.utc if moment is not None else None) or ""
                 posts.append(ListedPost(post_id, kind[:-1], str(obj.get("link", "")), modified))
         comments = [
             (comment_id, int_or_none(obj.get("post")))

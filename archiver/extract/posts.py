@@ -212,14 +212,17 @@ def _rendered(value: object) -> str:
 
 
 def _first_moment(node: HtmlElement, xpaths: Iterable[str]) -> Moment | None:
-    """The first value of ``xpaths`` that names a moment: a theme's text date in one
-    ``time[datetime]`` must not hide the ISO date of the next."""
+    """The first value of ``xpaths`` that names a moment (in UTC), else the first that
+    gives the blog's clock only: a theme's text date in one ``time[datetime]`` must not hide
+    the ISO date of the next."""
+    clock_only = None
     for expression in xpaths:
         for found in xpath(node, expression):
             moment = read_moment(found)
-            if moment is not None:
+            if moment is not None and moment.utc is not None:
                 return moment
-    return None
+            clock_only = clock_only or moment
+    return clock_only
 
 
 def _set_dates(post: Post, moment: Moment | None, name: str) -> None:

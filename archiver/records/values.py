@@ -1,11 +1,12 @@
 """One convention for the dates the records hold, whatever source gave them.
 
-Every date is written twice (docs/records.md, "Dates"): the moment in UTC, ISO 8601 with
+Every date is written twice (docs/records.md, "Values"): the moment in UTC, ISO 8601 with
 ``Z`` (``2014-02-13T09:12:00Z``), which any tool sorts and loads without options, and the
-same moment as the blog's clock showed it, with the blog's offset
-(``2014-02-13T10:12:00+01:00``), where the source says what that offset was. A value that
-names no moment (no time zone, no time of day, text that is not a date) is ``None``: a
-guessed zone would be a wrong fact in the archive.
+blog's own clock, ISO 8601 with the blog's offset (``2014-02-13T10:12:00+01:00``) where
+the source says what that offset was. A source without a time zone (``2014-01-01
+07:30:06``, ``2014-12-29``, ``February 13, 2014 at 9:12 am``) gives the blog's clock only,
+without an offset: the UTC moment stays ``None``, since a guessed zone would be a wrong
+fact in the archive. Text that is no date gives neither.
 
 The sources and what they give:
 
@@ -28,15 +29,21 @@ from email.utils import parsedate_to_datetime
 # Real offsets run from -12:00 to +14:00; past that the two REST fields disagree.
 _MAX_OFFSET = timedelta(hours=14)
 _UNIX_SECONDS = re.compile(r"^\d{9,11}$")
-# An ISO 8601 date and time: fromisoformat alone also takes bare dates and week dates.
+# An ISO 8601 date and time: fromisoformat alone also takes week dates and more.
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Dates as WordPress prints them in English with its default formats ("F j, Y" and
+# "g:i a", joined by " at " in comment meta), and the variants themes use.
+_TEXT_DATE_FORMATS = ("%B %d, %Y", "%A, %B %d, %Y", "%d %B %Y", "%b %d, %Y")
+_TEXT_TIME_FORMATS = (" at %I:%M %p", " %I:%M %p", " at %H:%M", " %H:%M")
+_TEXT_DATE = re.compile(r"^[A-Za-z]+,? [A-Za-z0-9, :]+$")
 
 
 @dataclass(frozen=True, slots=True)
 class Moment:
     """A date as the records write it: ``utc`` always, ``local`` when the blog's offset is known."""
 
-    utc: str
+    utc: str | None
     local: str | None = None
 
 
@@ -58,16 +65,23 @@ def read_moment(value: object, *, blog_offset: bool = True) -> Moment | None:
             moment = datetime.fromisoformat(text)
         except ValueError:
             return None
+    elif _ISO_DATE.match(text):
+        try:
+            day = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        return Moment(None, day.date().isoformat()) if blog_offset else None
     else:
         try:
             moment = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
-            return None
+            return _text_date(text) if blog_offset else None
         if moment.tzinfo is None:
             # RFC 5322's "-0000": the time is UTC, the sender's zone unknown.
             return Moment(_utc_text(moment.replace(tzinfo=UTC)))
     if moment.tzinfo is None:
-        return None  # no zone: which moment it was is not known
+        # No zone: the blog's clock, but which moment it was is not known.
+        return Moment(None, _local_text(moment)) if blog_offset else None
     return Moment(_utc_text(moment), _local_text(moment) if blog_offset else None)
 
 
@@ -90,6 +104,20 @@ def utc_text(value: object) -> str | None:
     by an older version (``+00:00``) equals the same moment written now."""
     moment = read_moment(value)
     return moment.utc if moment is not None else None
+
+
+def _text_date(text: str) -> Moment | None:
+    if not _TEXT_DATE.match(text):
+        return None
+    text = " ".join(text.split())
+    for date_format in _TEXT_DATE_FORMATS:
+        for time_format in ("", *_TEXT_TIME_FORMATS):
+            try:
+                wall = datetime.strptime(text, date_format + time_format)
+            except ValueError:
+                continue
+            return Moment(None, _local_text(wall) if time_format else wall.date().isoformat())
+    return None
 
 
 def _unix(seconds: int) -> Moment | None:
