@@ -8,11 +8,15 @@ import json
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
 import lxml.html
 import pytest
 
-from archiver.records.values import read_moment, rest_moment, utc_text
+if TYPE_CHECKING:
+    from pathlib import Path
+
+from archiver.records.values import Moment, read_moment, rest_moment, utc_text
 from tests.conftest import FIXTURES
 
 UTC_FORM = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -25,9 +29,10 @@ def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def _datetimes(path) -> list[str]:
-    page = lxml.html.fromstring(path.read_bytes())
-    return [str(value) for value in page.xpath("//time/@datetime")]
+def _datetimes(path: Path) -> list[str]:
+    found = lxml.html.fromstring(path.read_bytes()).xpath("//time/@datetime")
+    assert isinstance(found, list)
+    return [str(value) for value in found]
 
 
 def test_a_rest_date_is_utc_with_z_and_the_blogs_offset_is_the_difference():
@@ -39,7 +44,7 @@ def test_a_rest_date_is_utc_with_z_and_the_blogs_offset_is_the_difference():
     assert (published.utc, published.local) == ("2014-02-13T18:42:00Z", "2014-02-13T19:42:00+01:00")
     assert (modified.utc, modified.local) == ("2014-02-20T09:00:00Z", "2014-02-20T10:00:00+01:00")
     # Without the local date the moment is still known, the offset is not.
-    assert rest_moment(None, obj["date_gmt"]) == type(published)("2014-02-13T18:42:00Z", None)
+    assert rest_moment(None, obj["date_gmt"]) == Moment("2014-02-13T18:42:00Z", None)
     assert rest_moment(obj["date"], None) is None
 
 
@@ -50,6 +55,7 @@ def test_every_rest_date_of_the_test_blog_keeps_its_moment():
         moment = rest_moment(obj["date"], obj["date_gmt"])
         assert moment is not None
         assert moment.local is not None
+        assert moment.utc is not None
         assert UTC_FORM.match(moment.utc)
         assert _instant(moment.utc) == datetime.fromisoformat(obj["date_gmt"]).replace(tzinfo=UTC)
         assert _instant(moment.local) == _instant(moment.utc)
@@ -82,7 +88,7 @@ def test_dates_without_a_zone_give_the_blogs_clock_only():
     sitepoint = _datetimes(FIXTURES / "realworld" / "pages" / "sitepoint.html")
     assert "2014-12-29" in sitepoint
     assert "2014-01-01 07:30:06" in sitepoint
-    assert read_moment("2014-12-29") == type(read_moment("2014-12-29"))(None, "2014-12-29")
+    assert read_moment("2014-12-29") == Moment(None, "2014-12-29")
     moment = read_moment("2014-01-01 07:30:06")
     assert moment is not None
     assert (moment.utc, moment.local) == (None, "2014-01-01T07:30:06")
