@@ -101,7 +101,7 @@ def test_every_approved_comment_is_archived_with_its_parent_once(crawl):
     assert set(archived) == set(expected)
     for comment_id, truth in expected.items():
         assert archived[comment_id]["post_id"] == truth["post_id"], comment_id
-        assert archived[comment_id]["parent_id"] == truth["parent_id"], comment_id
+        assert archived[comment_id]["parent_id"] == (truth["parent_id"] or None), comment_id
     # No comment was even found twice (the pipeline would drop it: a page fetched twice).
     assert crawl["summary"]["counts"]["duplicates_dropped"] == 0
 

@@ -40,7 +40,7 @@ LINKS_AND_IMAGES = """async () => {
 }"""
 COMMENT_TREE = """() => [...document.querySelectorAll('li.comment')].map(li => {
   const parent = li.parentElement.closest('li.comment');
-  return [Number(li.id.slice(8)), parent ? Number(parent.id.slice(8)) : 0];
+  return [Number(li.id.slice(8)), parent ? Number(parent.id.slice(8)) : null];
 })"""
 
 
