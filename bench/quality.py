@@ -498,7 +498,7 @@ def score_html_extraction(pages: Mapping[int, list[Page]], truth: Truth, theme: 
     row.cpu_seconds = cpu
     row.score_comments(
         truth,
-        {c.id: c.parent_id for c in comments.values()},
+        {c.id: c.parent_id or 0 for c in comments.values()},
         [c.id for c in comments.values() if c.parent_uncertain],
     )
     row.comment_f1 = [

@@ -110,7 +110,7 @@ def score_blog_archiver(page: Expected, boilerplate: Sequence[str]) -> PageScore
     if page.comments or records.comments:
         found, spurious, parents, authors, text_f1 = score_comment_records(
             page.comments,
-            ((c.id, c.parent_id, c.author.name, c.content_text) for c in records.comments),
+            ((c.id, c.parent_id or 0, c.author.name, c.content_text) for c in records.comments),
         )
         score.comments_found, score.comments_spurious = found, spurious
         score.parents_right, score.authors_right = parents, authors

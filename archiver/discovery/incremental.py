@@ -34,6 +34,7 @@ from archiver.discovery.rest import (
 )
 from archiver.discovery.source import FALL_BACK, Fetch, post_page
 from archiver.extract.posts import int_or_none
+from archiver.records.values import rest_moment
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -151,8 +152,9 @@ class IncrementalListings:
                 if post_id is None:
                     continue
                 kinds[post_id] = kind
-                # The same value post_from_api gives Post.modified: UTC, offset explicit.
-                modified = f"{obj['modified_gmt']}+00:00" if obj.get("modified_gmt") else ""
+                # The same value post_from_api gives Post.modified (UTC with Z).
+                moment = rest_moment(None, obj.get("modified_gmt"))
+                modified = (moment.utc if moment is not None else None) or ""
                 posts.append(ListedPost(post_id, kind[:-1], str(obj.get("link", "")), modified))
         comments = [
             (comment_id, int_or_none(obj.get("post")))

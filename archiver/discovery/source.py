@@ -132,9 +132,9 @@ def provenance(answer: Answer, source: str) -> Provenance:
     return Provenance(
         url=answer.url,
         source=source,
-        warc_file=str(record.get("file", "")),
+        warc_file=str(record["file"]) if record.get("file") else None,
         warc_offset=record.get("offset"),
-        warc_record_id=str(record.get("record_id", "")),
+        warc_record_id=str(record["record_id"]) if record.get("record_id") else None,
     )
 
 

@@ -3,6 +3,12 @@
 Only the post body and comment subtrees are given to BeautifulSoup (the page itself is
 parsed once with lxml by :mod:`archiver.extract.page`), because a whole-page BeautifulSoup
 parse costs many times an lxml one. The rules are data in :mod:`archiver.extract.selectors`.
+
+The HTML a record keeps then goes through a last, allow-list pass by Ammonia (``nh3``,
+:func:`sanitize`): only the tags and attributes an archived body needs survive, every URL
+has a safe scheme, and a ``style`` keeps only declarations of listed properties that
+cannot load anything. BeautifulSoup's pass decides what is boilerplate; Ammonia's makes
+what is left safe by construction, whatever markup a blog (or an attacker) wrote.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+import nh3
 from bs4 import BeautifulSoup
 from bs4.element import (
     CData,
@@ -157,7 +164,150 @@ def _is_boilerplate(tag: Tag) -> bool:
 
 def clean_html(html: str) -> str:
     """Return ``html`` cleaned: no comment form, share blocks, scripts or event handlers."""
-    return inner_html(clean_fragment(parse_fragment(html)))
+    return sanitize(inner_html(clean_fragment(parse_fragment(html))))
+
+
+# What an archived body keeps (Ammonia's defaults, plus media and sectioning): links,
+# images, figures, tables, code, lists, quotes, embeds. Other tags go, their text stays.
+_ALLOWED_TAGS = nh3.ALLOWED_TAGS | {
+    "address",
+    "audio",
+    "iframe",
+    "main",
+    "picture",
+    "section",
+    "source",
+    "track",
+    "video",
+}
+_ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir", "style", "role"},
+    "a": {"href", "hreflang", "rel", "target", "name"},
+    "img": {"src", "srcset", "sizes", "alt", "width", "height", "loading", "decoding", "align"},
+    "iframe": {"src", "width", "height", "allowfullscreen", "frameborder", "loading", "sandbox"},
+    "video": {"src", "poster", "controls", "width", "height", "preload", "loop", "muted"},
+    "audio": {"src", "controls", "preload", "loop", "muted"},
+    "source": {"src", "srcset", "sizes", "type", "media"},
+    "track": {"src", "kind", "srclang", "label", "default"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "time": {"datetime"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "ins": {"cite", "datetime"},
+    "del": {"cite", "datetime"},
+    "table": {"summary", "width", "border", "align"},
+    "td": {"colspan", "rowspan", "headers", "align", "width"},
+    "th": {"colspan", "rowspan", "headers", "scope", "align", "width"},
+    "col": {"span", "width"},
+    "colgroup": {"span", "width"},
+    "hr": {"width", "size", "align"},
+}
+# CSS properties that take no URL (no background, list-style, border-image, content,
+# cursor, mask, filter) and cannot lift an element out of the body (no position).
+_STYLE_PROPERTIES = frozenset(
+    {
+        "color",
+        "background-color",
+        "text-align",
+        "text-decoration",
+        "text-indent",
+        "text-transform",
+        "vertical-align",
+        "font-family",
+        "font-size",
+        "font-style",
+        "font-variant",
+        "font-weight",
+        "line-height",
+        "letter-spacing",
+        "word-spacing",
+        "white-space",
+        "direction",
+        "unicode-bidi",
+        "writing-mode",
+        "list-style-type",
+        "list-style-position",
+        "width",
+        "height",
+        "min-width",
+        "max-width",
+        "min-height",
+        "max-height",
+        "aspect-ratio",
+        "object-fit",
+        "margin",
+        "margin-top",
+        "margin-right",
+        "margin-bottom",
+        "margin-left",
+        "padding",
+        "padding-top",
+        "padding-right",
+        "padding-bottom",
+        "padding-left",
+        "border",
+        "border-top",
+        "border-right",
+        "border-bottom",
+        "border-left",
+        "border-color",
+        "border-style",
+        "border-width",
+        "border-radius",
+        "border-collapse",
+        "border-spacing",
+        "float",
+        "clear",
+        "display",
+        "table-layout",
+    }
+)
+# Whatever the property: a declaration that could load or run something, or hides a word
+# behind a CSS escape or comment, is dropped before Ammonia filters the properties.
+_UNSAFE_CSS = re.compile(r"url\(|image(-set)?\(|expression\(|@import|binding|behavior|\\|/\*", re.I)
+# Attributes that hold words, not URLs: their values may start with "javascript:".
+_TEXT_ATTRIBUTES = frozenset({"alt", "title", "class", "id", "lang", "dir", "role"})
+
+
+def _filter_attribute(tag: str, name: str, value: str) -> str | None:
+    """Ammonia's callback for every attribute it keeps: Ammonia checks the scheme of
+    ``href`` and ``src`` only; this checks every URL attribute (``srcset`` candidates,
+    ``poster``, ``cite``, ``data-*``) and a ``style``'s values."""
+    if name == "style":
+        kept = [d for d in value.split(";") if d.strip() and not _UNSAFE_CSS.search(d)]
+        return ";".join(kept) or None
+    if name in _TEXT_ATTRIBUTES or name.startswith("aria-"):
+        return value
+    if name in {"srcset", "data-srcset"}:
+        urls = [candidate.split()[0] for candidate in value.split(",") if candidate.split()]
+        if any(_is_unsafe_url(url) for url in urls):
+            return None
+        return value
+    if _is_unsafe_url(value):
+        return None
+    # Ammonia lets any "data:" through once the scheme is listed: images only, in img.
+    if _compact(value).lower().startswith("data:") and tag not in {"img", "source"}:
+        return None
+    return value
+
+
+_SANITIZER = nh3.Cleaner(
+    tags=set(_ALLOWED_TAGS),
+    clean_content_tags={"script", "style", "noscript", "template", "textarea", "title", "xmp"},
+    attributes={tag: set(names) for tag, names in _ALLOWED_ATTRIBUTES.items()},
+    attribute_filter=_filter_attribute,
+    generic_attribute_prefixes={"data-", "aria-"},
+    link_rel=None,  # the blog's own rel values are kept (an archive, not a comment box)
+    url_schemes=set(nh3.ALLOWED_URL_SCHEMES) | {"data"},  # data: images, see the filter
+    filter_style_properties=set(_STYLE_PROPERTIES),
+    strip_comments=True,
+)
+
+
+def sanitize(html: str) -> str:
+    """``html`` through Ammonia's allow-list (see the module's docstring)."""
+    return _SANITIZER.clean(html) if html else html
 
 
 def inner_html(container: Tag) -> str:
@@ -264,9 +414,13 @@ def _make_attributes_safe(tag: Tag) -> None:
 
 
 def _is_unsafe_url(value: str) -> bool:
-    # Browsers ignore control characters and whitespace inside a scheme ("java\tscript:").
-    compact = re.sub(r"[\x00-\x20]", "", value)
+    compact = _compact(value)
     return bool(_UNSAFE_SCHEME.match(compact)) and not _SAFE_DATA_IMAGE.match(compact)
+
+
+def _compact(value: str) -> str:
+    # Browsers ignore control characters and whitespace inside a scheme ("java\tscript:").
+    return re.sub(r"[\x00-\x20]", "", value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,7 +458,7 @@ def clean_bodies(fragments: Sequence[str], base_url: str) -> list[CleanBody]:
 
 def _clean_body_of(container: Tag, base_url: str) -> CleanBody:
     return CleanBody(
-        html=inner_html(container),
+        html=sanitize(inner_html(container)),
         text=html_text(container),
         links=extract_links(container, base_url),
         images=extract_images(container, base_url),

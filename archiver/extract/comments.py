@@ -27,6 +27,7 @@ from archiver.extract import selectors as sel
 from archiver.extract.clean import clean_bodies
 from archiver.extract.page import copy_without, element_text, inner_html, xpath
 from archiver.records.items import Author, Comment
+from archiver.records.values import Moment, read_moment
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -113,7 +114,7 @@ def extract_comments_from_html(url: str, page: HtmlElement, post_id: int | None)
         if depth:
             last_at_depth[depth] = item.id
         comment, content_html, has_reply = _read_comment(url, item, by_element, post_id, offset)
-        comment.parent_id, comment.depth = parent_id, depth
+        comment.parent_id, comment.depth = parent_id or None, depth
         depths[item.id], parents[item.id], replies[item.id] = depth, parent_id, has_reply
         comments.append(comment)
         fragments.append(content_html)
@@ -183,7 +184,7 @@ def _mark_uncertain_parents(
         return  # every level still offers replies: nothing was flattened
     else:
         cap = max(c.depth for c in talk)
-    seen: set[int] = set()
+    seen: set[int | None] = set()
     for comment in talk:
         if comment.depth != cap:
             continue
@@ -288,12 +289,14 @@ def _read_comment(
     permalink = str(own.permalink.get("href")) if own.permalink is not None else ""
     if f"#comment-{item.id}" not in permalink:
         permalink = f"{urldefrag(url)[0]}#comment-{item.id}"
+    published = own.published(offset)
     comment = Comment(
         id=item.id,
         post_id=post_id,
         type=kind,
         author=author,
-        published=own.published(offset),
+        published=published.utc if published else None,
+        published_local=published.local if published else None,
         permalink=urljoin(url, permalink),
     )
     return comment, content_html, own.reply_link
@@ -371,20 +374,22 @@ class _OwnParts:
                 return self.authors[name]
         return self.cite if self.cite is not None else self.url_link
 
-    def published(self, offset: timedelta | None) -> str:
+    def published(self, offset: timedelta | None) -> Moment | None:
         if self.time is None:
-            return ""
-        value = (self.time.get("datetime") or "").strip()
-        if value:
-            return value
+            return None
+        moment = read_moment(self.time.get("datetime"))
+        if moment is not None:
+            return moment
         stamp = (self.time.get("pubdate") or "").strip()
-        if sel.COMMENT_PUBDATE_UNIX.match(stamp) and offset is not None:
+        if sel.COMMENT_PUBDATE_UNIX.match(stamp):
             # tagDiv prints get_comment_time('U'), which WordPress computes as the local
             # time read as UTC (mysql2date: "a sum of timestamp with timezone offset"):
             # the blog's wall clock, placed with the UTC offset the page prints.
             wall = datetime.fromtimestamp(int(stamp), UTC).replace(tzinfo=None)
-            return wall.replace(tzinfo=timezone(offset)).isoformat()
-        return ""
+            if offset is None:
+                return Moment(None, wall.isoformat())
+            return read_moment(wall.replace(tzinfo=timezone(offset)).isoformat())
+        return None
 
 
 def page_utc_offset(page: HtmlElement) -> timedelta | None:
@@ -474,7 +479,7 @@ def _holds_blocks(node: HtmlElement) -> bool:
 def _author(own: _OwnParts, kind: str) -> Author:
     if kind != "comment" and own.url_link is not None:
         # A pingback's "author" is the linking page: its title and URL.
-        return Author(name=element_text(own.url_link), url=str(own.url_link.get("href") or ""))
+        return Author(name=element_text(own.url_link), url=own.url_link.get("href") or None)
     element = own.author_element()
     if element is None:
         return Author()
@@ -505,7 +510,7 @@ def _author(own: _OwnParts, kind: str) -> Author:
                 link = node
                 break
             node = node.getparent()
-    return Author(name=name, url=str(link.get("href")) if link is not None else "")
+    return Author(name=name, url=(link.get("href") or None) if link is not None else None)
 
 
 _SAYS = re.compile(r"\s*(?:says|said|wrote)(?: on)?\s*:?\s*$", re.IGNORECASE)

@@ -22,9 +22,10 @@ from archiver.extract.page import (
 from archiver.extract.scope import find_scope, find_title, term_lists_in
 from archiver.extract.systems import external_comment_system
 from archiver.records.items import Author, Post, Term
+from archiver.records.values import Moment, read_moment, rest_moment
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from lxml.html import HtmlElement
 
@@ -39,16 +40,16 @@ def extract_post_from_html(url: str, page: HtmlElement) -> Post:
     post.type = _post_type(page, article)
     title = find_title(scope)
     post.title = element_text(title) if title is not None else ""
-    post.canonical_url = first_value(page, (sel.CANONICAL_XPATH,))
+    post.canonical_url = first_value(page, (sel.CANONICAL_XPATH,)) or None
     post.slug = _slug_from_url(post.canonical_url or url)
-    post.language = first_value(page, (sel.LANGUAGE_XPATH,))
-    post.published = first_value(article, sel.PUBLISHED_XPATHS)
-    post.modified = first_value(article, sel.MODIFIED_XPATHS)
+    post.language = first_value(page, (sel.LANGUAGE_XPATH,)) or None
+    _set_dates(post, _first_moment(article, sel.PUBLISHED_XPATHS), "published")
+    _set_dates(post, _first_moment(article, sel.MODIFIED_XPATHS), "modified")
     author = first_element(article, sel.AUTHOR_NAME_XPATHS)
     if author is not None:
         post.author = Author(
             name=_author_name(element_text(author)),
-            url=first_value(article, sel.AUTHOR_URL_XPATHS),
+            url=first_value(article, sel.AUTHOR_URL_XPATHS) or None,
         )
     post.categories = _terms(all_elements(article, sel.CATEGORY_LINK_XPATHS))
     post.tags = _terms(all_elements(article, sel.TAG_LINK_XPATHS))
@@ -72,7 +73,7 @@ def extract_post_from_html(url: str, page: HtmlElement) -> Post:
     post.comment_status = _comment_status(page)
     post.comment_count_declared = declared_comment_count(page, post.title)
     # A system that keeps comments elsewhere is named only when the page shows none.
-    post.comments_external = "" if comment_items else external_comment_system(page)
+    post.comments_external = None if comment_items else external_comment_system(page) or None
     post.comments_gated = _comments_gated(page, post.password_protected)
     post.field_sources = {name: "html" for name in _filled_fields(post)}
     return post
@@ -85,16 +86,16 @@ def post_from_api(obj: Mapping[str, Any]) -> Post:
     post.type = str(obj.get("type") or "post")
     post.slug = str(obj.get("slug") or "")
     post.title = fragment_text(_rendered(obj.get("title")))
-    post.published = _gmt_iso(obj.get("date_gmt"))
-    post.modified = _gmt_iso(obj.get("modified_gmt"))
+    _set_dates(post, rest_moment(obj.get("date"), obj.get("date_gmt")), "published")
+    _set_dates(post, rest_moment(obj.get("modified"), obj.get("modified_gmt")), "modified")
     post.parent_id = int_or_none(obj.get("parent")) if obj.get("parent") else None
     post.sticky = bool(obj.get("sticky", False))
-    post.comment_status = str(obj.get("comment_status") or "")
+    post.comment_status = str(obj.get("comment_status") or "") or None
     excerpt = obj.get("excerpt")
     content = obj.get("content")
     protected = isinstance(content, dict) and bool(content.get("protected"))
     post.password_protected = protected
-    post.comments_gated = "password" if protected else ""
+    post.comments_gated = "password" if protected else None
     if not protected:
         post.excerpt = fragment_text(_rendered(excerpt))
         _set_body(post, _rendered(content), link)
@@ -102,7 +103,8 @@ def post_from_api(obj: Mapping[str, Any]) -> Post:
     authors = embedded.get("author") or []
     if authors and isinstance(authors[0], dict) and "name" in authors[0]:
         # Only public fields: the users endpoint never exposes e-mail addresses.
-        post.author = Author(name=str(authors[0]["name"]), url=str(authors[0].get("link") or ""))
+        profile = authors[0].get("link")
+        post.author = Author(name=str(authors[0]["name"]), url=str(profile) if profile else None)
     for group in embedded.get("wp:term") or []:
         for term in group if isinstance(group, list) else []:
             if not isinstance(term, dict):
@@ -189,20 +191,20 @@ def _slug_from_url(url: str) -> str:
     return unquote(path[-1]) if path else ""
 
 
-def _comment_status(page: HtmlElement) -> str:
+def _comment_status(page: HtmlElement) -> str | None:
     if first_element(page, sel.COMMENT_FORM_XPATHS) is not None:
         return "open"
     if first_element(page, sel.COMMENTS_CLOSED_XPATHS) is not None:
         return "closed"
-    return ""
+    return None
 
 
-def _comments_gated(page: HtmlElement, password_protected: bool) -> str:
+def _comments_gated(page: HtmlElement, password_protected: bool) -> str | None:
     if password_protected:
         return "password"  # WordPress hides the comments along with the body
     if first_element(page, sel.COMMENTS_LOGIN_REQUIRED_XPATHS) is not None:
         return "login"
-    return ""
+    return None
 
 
 def _rendered(value: object) -> str:
@@ -211,10 +213,24 @@ def _rendered(value: object) -> str:
     return str(value or "")
 
 
-def _gmt_iso(value: object) -> str:
-    """REST ``*_gmt`` fields are UTC without an offset; say so explicitly."""
-    text = str(value or "")
-    return f"{text}+00:00" if text else ""
+def _first_moment(node: HtmlElement, xpaths: Iterable[str]) -> Moment | None:
+    """The first value of ``xpaths`` that names a moment (in UTC), else the first that
+    gives the blog's clock only: a theme's text date in one ``time[datetime]`` must not hide
+    the ISO date of the next."""
+    clock_only = None
+    for expression in xpaths:
+        for found in xpath(node, expression):
+            moment = read_moment(found)
+            if moment is not None and moment.utc is not None:
+                return moment
+            clock_only = clock_only or moment
+    return clock_only
+
+
+def _set_dates(post: Post, moment: Moment | None, name: str) -> None:
+    if moment is not None:
+        setattr(post, name, moment.utc)
+        setattr(post, f"{name}_local", moment.local)
 
 
 def int_or_none(value: object) -> int | None:

@@ -48,8 +48,13 @@ class ArchivedPost:
         return str(self.record.get("published") or "")
 
     @property
+    def shown(self) -> str:
+        """The date as the blog showed it: its own clock where the record knows its offset."""
+        return str(self.record.get("published_local") or self.published)
+
+    @property
     def month(self) -> str:
-        return self.published[:7]
+        return self.shown[:7]  # the blog's archive pages group by its own calendar
 
 
 @dataclass

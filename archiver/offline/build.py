@@ -232,6 +232,7 @@ class _Writer:
             "author": author.get("name") or "Anonymous",
             "author_url": author_url if urlsplit(author_url).scheme in {"http", "https"} else "",
             "published": comment.get("published") or "",
+            "shown": comment.get("published_local") or comment.get("published") or "",
             "body": self._rewrite(
                 comment.get("content_html") or "", comment.get("permalink") or "", path
             ),
@@ -258,7 +259,7 @@ class _Writer:
                 {
                     "t": str(post.record.get("title") or ""),
                     "u": post.path,
-                    "d": post.published[:10],
+                    "d": post.shown[:10],
                     "x": " ".join(" ".join(texts).split())[:_SEARCH_TEXT],
                 }
             )
@@ -285,6 +286,6 @@ def _common_language(archive: BlogArchive) -> str:
 
 
 def _when(value: object) -> str:
-    """``2014-02-13T17:30:00+00:00`` -> ``2014-02-13 17:30``."""
+    """``2014-02-13T17:30:00+01:00`` -> ``2014-02-13 17:30``."""
     text = str(value or "")
     return text[:16].replace("T", " ")

@@ -2,6 +2,11 @@
 
 Field order here is the key order in the JSONL files, so keep it stable; bump
 ``SCHEMA_VERSION`` whenever a field changes meaning, is added or is removed.
+
+The values follow one convention (docs/records.md, "Values"): dates are UTC with ``Z``
+(:mod:`archiver.records.values`), each with a ``*_local`` twin holding the blog's offset
+where a source gave it; a fact no source gave is ``None`` (``null``), never ``""``; text
+fields are strings, empty when the blog's own value is empty (a post without a title).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def json_schema(kind: str) -> dict[str, Any]:
@@ -24,7 +29,7 @@ def json_schema(kind: str) -> dict[str, Any]:
 @dataclass(slots=True)
 class Author:
     name: str = ""
-    url: str = ""
+    url: str | None = None
 
 
 @dataclass(slots=True)
@@ -54,9 +59,9 @@ class Provenance:
 
     url: str
     source: str  # "html", "api", "sitemap", "feed"
-    warc_file: str = ""
+    warc_file: str | None = None
     warc_offset: int | None = None
-    warc_record_id: str = ""
+    warc_record_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -66,12 +71,14 @@ class Post:
     id: int | None
     type: str = "post"  # "post" or "page"
     url: str = ""
-    canonical_url: str = ""
+    canonical_url: str | None = None
     slug: str = ""
     title: str = ""
     author: Author = field(default_factory=Author)
-    published: str = ""  # ISO 8601 with offset
-    modified: str = ""
+    published: str | None = None  # UTC, "2014-02-13T09:12:00Z"
+    published_local: str | None = None  # the same moment with the blog's offset, if known
+    modified: str | None = None
+    modified_local: str | None = None
     parent_id: int | None = None
     categories: list[Term] = field(default_factory=list)
     tags: list[Term] = field(default_factory=list)
@@ -80,13 +87,13 @@ class Post:
     content_text: str = ""
     links: list[Link] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
-    language: str = ""
+    language: str | None = None
     sticky: bool = False
     password_protected: bool = False
-    comment_status: str = ""  # "open", "closed" or "" when unknown
+    comment_status: str | None = None  # "open", "closed" or None when unknown
     comment_count_declared: int | None = None
-    comments_external: str = ""  # "disqus", "facebook", ... when comments live elsewhere
-    comments_gated: str = ""  # "password": hidden with the body; "login": only members comment
+    comments_external: str | None = None  # "disqus", "facebook", ... when comments live elsewhere
+    comments_gated: str | None = None  # "password": hidden with the body; "login": members only
     field_sources: dict[str, str] = field(default_factory=dict)
     provenance: list[Provenance] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
@@ -98,7 +105,7 @@ class Comment:
 
     id: int
     post_id: int | None
-    parent_id: int = 0  # 0 for a top-level comment
+    parent_id: int | None = None  # None for a top-level comment, as a post without parent
     depth: int = 1
     # True when the page's nesting may hide the true parent: WordPress prints replies
     # deeper than the blog's display depth (or all, with threading off) at their parent's
@@ -106,7 +113,8 @@ class Comment:
     parent_uncertain: bool = False
     type: str = "comment"  # "comment", "pingback" or "trackback"
     author: Author = field(default_factory=Author)
-    published: str = ""
+    published: str | None = None
+    published_local: str | None = None
     content_html: str = ""
     content_text: str = ""
     permalink: str = ""

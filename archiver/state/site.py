@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path  # noqa: TC003 - dataclass fields are resolved at runtime
 from typing import TYPE_CHECKING, Any
 
+from archiver.records.values import utc_text
 from archiver.state.idsets import CommentOwners, IdSet, KeyMap
 from archiver.state.layout import site_name
 from archiver.state.lock import CrawlLock
@@ -108,7 +109,17 @@ def _v2(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX urls_by_payload ON urls (payload_digest)")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+def _v3(db: sqlite3.Connection) -> None:
+    # Records' dates became UTC with Z (schema_version 3): the modified times the state
+    # compares with must be written the same way, or every known post would look edited.
+    rows = db.execute("SELECT id, modified FROM posts WHERE modified IS NOT NULL").fetchall()
+    db.executemany(
+        "UPDATE posts SET modified = ? WHERE id = ?",
+        ((new, post_id) for post_id, old in rows if (new := utc_text(old)) and new != old),
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
 """Migration ``n`` (0-based) brings the schema from version ``n`` to ``n + 1``."""
 
 

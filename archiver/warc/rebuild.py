@@ -64,6 +64,7 @@ from archiver.extract.records import describe, read_comment_page, read_post_page
 from archiver.records.items import Comment, Post, Provenance
 from archiver.records.lines import json_line, plain
 from archiver.records.sorting import LineSorter, comment_sort_key, post_sort_key
+from archiver.records.values import utc_text
 from archiver.state.idsets import IdSet
 from archiver.state.layout import COMMENTS_FILE, POSTS_FILE, site_name
 from archiver.state.site import STATE_FILE
@@ -507,7 +508,8 @@ def earlier_captures(earlier: list[Path]) -> Known:
             if record.get("id") is not None and any(
                 source.get("source") == "html" for source in record.get("provenance") or []
             ):
-                known.posts[int(record["id"])] = str(record.get("modified") or "")
+                # utc_text: crawls before schema_version 3 wrote "+00:00" for the same moment.
+                known.posts[int(record["id"])] = utc_text(record.get("modified")) or ""
         known.comments.update(int(r["id"]) for r in _jsonl(other / COMMENTS_FILE))
     return known
 
@@ -602,7 +604,7 @@ class _Writer:
                     continue
                 self.seen_posts.add(post_id)
                 modified = self.known.posts.get(post_id)
-                if modified is not None and modified == json.loads(line)["modified"]:
+                if modified is not None and modified == (json.loads(line)["modified"] or ""):
                     continue
             self._write(POSTS_FILE, key, line)
         for key, comment_id, line in result.comments:

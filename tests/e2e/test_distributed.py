@@ -128,7 +128,10 @@ def check_archive(crawl: dict[str, Any], ground_truth: dict[str, Any]) -> None:
     assert {c["id"] for c in comments} == set(expected)
     for comment in comments:
         truth = expected[comment["id"]]
-        assert (comment["post_id"], comment["parent_id"]) == (truth["post_id"], truth["parent_id"])
+        assert (comment["post_id"], comment["parent_id"]) == (
+            truth["post_id"],
+            truth["parent_id"] or None,
+        )
     for record in posts + comments:
         for source in record["provenance"]:
             assert (crawl["dir"] / source["warc_file"]).is_file(), source

@@ -40,7 +40,7 @@ LINKS_AND_IMAGES = """async () => {
 }"""
 COMMENT_TREE = """() => [...document.querySelectorAll('li.comment')].map(li => {
   const parent = li.parentElement.closest('li.comment');
-  return [Number(li.id.slice(8)), parent ? Number(parent.id.slice(8)) : 0];
+  return [Number(li.id.slice(8)), parent ? Number(parent.id.slice(8)) : null];
 })"""
 
 
@@ -168,6 +168,9 @@ def test_seed_post_shows_its_six_comments_threaded(browser, offline_copy, archiv
             item = page.locator(f"#comment-{comment['id']}")
             assert comment["author"]["name"] in item.locator(".comment-author").first.inner_text()
             assert item.locator("time").first.get_attribute("datetime") == comment["published"]
+            # Shown on the blog's own clock, as its readers saw it.
+            shown = comment["published_local"][:16].replace("T", " ")
+            assert item.locator("time").first.inner_text() == shown
             text = " ".join(item.locator(".comment-content").first.inner_text().split())
             assert text == " ".join(comment["content_text"].split())
         page.locator("#comments").scroll_into_view_if_needed()

@@ -262,7 +262,7 @@ def _check_thread(frame: Any, comments: list[dict[str, Any]]) -> None:
     tree = dict(frame.locator("body").evaluate(COMMENT_TREE))
     for comment in comments:
         assert comment["id"] in tree, comment["permalink"]
-        parent = comment["parent_id"]
+        parent = comment["parent_id"] or 0  # the page's tree says 0 for a top-level comment
         if parent in tree or parent == 0:
             assert tree[comment["id"]] == parent, comment["id"]
         body = frame.locator(f"#comment-{comment['id']}").first.inner_text()

@@ -31,6 +31,12 @@ def _page(theme: str, name: str) -> tuple[str, Any, dict[str, Any]]:
     return url, parse_html(text), meta["truth"]
 
 
+def _utc(value: str) -> str:
+    """The truth's ``+00:00`` (as the recorder wrote WordPress's GMT) in the records' form."""
+    assert value.endswith("+00:00")
+    return value.removesuffix("+00:00") + "Z"
+
+
 def _words(html: str) -> list[str]:
     tree = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
     for element in tree.iter("p", "li", "h2", "h3", "pre", "figcaption", "blockquote"):
@@ -47,7 +53,11 @@ def test_seed_post_body_metadata_and_link(theme):
     assert post.type == "post"
     assert post.title == expected["title"]
     assert post.author.name == expected["author"]
-    assert datetime.fromisoformat(post.published) == datetime.fromisoformat(expected["date_gmt"])
+    assert post.published == _utc(expected["date_gmt"])
+    # The theme prints the blog's own clock: the same moment, with the blog's offset.
+    assert post.published_local is not None
+    assert datetime.fromisoformat(post.published_local) == datetime.fromisoformat(post.published)
+    assert post.published_local[-6:] != "+00:00"
     assert [t.name for t in post.categories] == expected["categories"]
     assert sorted(t.name for t in post.tags) == sorted(expected["tags"])
     assert post.comment_status == "open"
@@ -71,10 +81,15 @@ def test_seed_post_comments_are_threaded_from_the_markup(theme):
     for comment in comments:
         want = expected[comment.id]
         assert comment.post_id == 2
-        assert comment.parent_id == want["parent_id"]
+        assert comment.parent_id == (want["parent_id"] or None)
         assert comment.author.name.replace("’", "'") == want["author_name"]
-        assert comment.author.url.rstrip("/") == want["author_url"].rstrip("/")
-        assert datetime.fromisoformat(comment.published) == datetime.fromisoformat(want["date_gmt"])
+        assert (comment.author.url or "").rstrip("/") == want["author_url"].rstrip("/")
+        assert comment.author.url is None or comment.author.url
+        assert comment.published == _utc(want["date_gmt"])
+        assert comment.published_local is not None
+        assert datetime.fromisoformat(comment.published_local) == datetime.fromisoformat(
+            comment.published
+        )
         assert comment.permalink.endswith(f"#comment-{comment.id}")
         assert comment.content_text
         assert not BOILERPLATE.search(comment.content_text + comment.content_html)
@@ -94,8 +109,8 @@ def test_a_comment_page_holds_whole_threads_and_links_its_siblings_only(theme):
     assert 0 < len(comments) < len(expected)
     on_page = {c.id for c in comments}
     for comment in comments:
-        assert comment.parent_id == expected[comment.id]["parent_id"]
-        assert comment.parent_id == 0 or comment.parent_id in on_page
+        assert comment.parent_id == (expected[comment.id]["parent_id"] or None)
+        assert comment.parent_id is None or comment.parent_id in on_page
     assert max(c.depth for c in comments) >= 5
     base = url.split("comment-page-")[0]
     siblings = comment_page_urls(url, page)
@@ -145,7 +160,10 @@ def test_rest_post_and_merge_with_the_page():
     assert api.title == "Further thoughts on ‘Her’ by Spike Jonze"
     assert api.author.name == "Ada Archivist"
     assert [t.name for t in api.categories] == ["Film", "Reviews"]
-    assert api.published == "2014-02-13T18:42:00+00:00"
+    assert api.published == "2014-02-13T18:42:00Z"
+    # The REST object's date and date_gmt: the blog's offset is their difference.
+    assert (obj["date"], obj["date_gmt"]) == ("2014-02-13T19:42:00", "2014-02-13T18:42:00")
+    assert api.published_local == "2014-02-13T19:42:00+01:00"
     page_url, page = load_fixture("twentytwentyone", "seed-post.html")
     html = extract_post_from_html(page_url, parse_html(page))
     assert api.content_text == html.content_text
@@ -155,6 +173,7 @@ def test_rest_post_and_merge_with_the_page():
     assert merged.field_sources["canonical_url"] == "html"
     assert merged.comment_count_declared == 6
     assert merged.published == api.published
+    assert merged.published_local == html.published_local == api.published_local
 
 
 def test_rest_protected_post_has_no_body():
@@ -226,4 +245,4 @@ def test_comments_open_to_members_only_are_marked_gated_not_closed():
     assert post.comment_count_declared == 6
     assert len(extract_comments_from_html(url, page, post.id)) == 6
     seed_url, seed = load_fixture("twentytwentyone", "seed-post.html")
-    assert extract_post_from_html(seed_url, parse_html(seed)).comments_gated == ""
+    assert extract_post_from_html(seed_url, parse_html(seed)).comments_gated is None

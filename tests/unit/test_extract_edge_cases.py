@@ -87,7 +87,7 @@ def test_a_number_in_the_title_is_not_the_count(theme):
 @pytest.mark.parametrize("theme", THEMES)
 def test_parents_hidden_by_the_display_depth_are_marked_uncertain(theme):
     records, truth = _load(theme, "deep-thread")
-    true_parent = {c["id"]: c["parent_id"] for c in truth["comments"]}
+    true_parent = {c["id"]: c["parent_id"] or None for c in truth["comments"]}
     comments = records.comments
     assert [c.id for c in comments] == sorted(true_parent)
     wrong = [c for c in comments if c.parent_id != true_parent[c.id]]
@@ -106,7 +106,7 @@ def test_with_threading_off_every_parent_but_the_first_is_uncertain(theme):
     records, truth = _load(theme, "deep-thread-flat")
     comments = records.comments
     assert {c.depth for c in comments} == {1}
-    assert all(c.parent_id == 0 for c in comments)
+    assert all(c.parent_id is None for c in comments)
     assert [c.parent_uncertain for c in comments] == [False] + [True] * (len(comments) - 1)
-    true_parent = {c["id"]: c["parent_id"] for c in truth["comments"]}
+    true_parent = {c["id"]: c["parent_id"] or None for c in truth["comments"]}
     assert all(c.parent_uncertain for c in comments if true_parent[c.id] != c.parent_id)

@@ -93,7 +93,7 @@ def test_the_seed_posts_comments_thread_as_the_page_nests_them():
     _, _, comments = _seed()
     roots = thread(comments)
 
-    def parents(nodes, parent=0):
+    def parents(nodes, parent=None):
         for node in nodes:
             yield node.id, parent
             yield from parents(node.replies, node.id)

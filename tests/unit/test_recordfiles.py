@@ -21,7 +21,7 @@ RECORDS: list[Post | Comment] = [
         id=12,
         url="http://blog.example/2020/01/ünïcode/",
         title='Quotes " and \\ backslashes, tabs\t, 日本語 and an emoji 🎉',
-        author=Author(name="Zoë", url=""),
+        author=Author(name="Zoë", url=None),
         categories=[Term(name="Café", slug="cafe"), Term(name="x")],
         tags=[],
         content_html="<p>line\nbreak \u2028 separator</p>",
@@ -64,11 +64,12 @@ def test_plain_keeps_field_order_and_leaves_the_record_alone():
         "type",
         "author",
         "published",
+        "published_local",
         "content_html",
         "content_text",
         "permalink",
         "provenance",
         "schema_version",
     ]
-    assert data["author"] == {"name": "", "url": ""}
+    assert data["author"] == {"name": "", "url": None}
     assert isinstance(record.author, Author)

@@ -395,11 +395,11 @@ def known_site(tmp_path: Path) -> Iterator[KnownSite]:
     state = SiteState(tmp_path / "site" / "state.sqlite")
     first = state.begin_crawl(lambda: state.root / "c1", full=False, resume=False)
     posts = {
-        obj["id"]: KnownPost(obj["id"], "post", obj["link"], f"{obj['modified_gmt']}+00:00")
+        obj["id"]: KnownPost(obj["id"], "post", obj["link"], f"{obj['modified_gmt']}Z")
         for obj in _ids("post-ids.json")
     }
     edited = next(iter(posts.values()))
-    posts[edited.id] = KnownPost(edited.id, "post", edited.link, "2001-01-01T00:00:00+00:00")
+    posts[edited.id] = KnownPost(edited.id, "post", edited.link, "2001-01-01T00:00:00Z")
     first.captured_posts = PostTable(posts)
     for obj in _ids("comment-ids.json")[:4]:
         first.captured_comments[obj["id"]] = (obj["post"], "comment")

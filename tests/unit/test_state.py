@@ -48,6 +48,24 @@ def test_migrations_set_the_schema_version_once(tmp_path):
     assert {"crawls", "urls", "posts", "comments", "changes"} <= tables
 
 
+def test_the_modified_times_of_an_older_state_take_the_records_utc_form(tmp_path):
+    db = sqlite3.connect(tmp_path / "s.sqlite", isolation_level=None)
+    for number in range(2):  # the state as schema_version 2 records left it
+        MIGRATIONS[number](db)
+    db.execute("PRAGMA user_version = 2")
+    db.execute("INSERT INTO crawls (id, started, crawl_dir, kind) VALUES (1, 'x', 'c1', 'full')")
+    db.executemany(
+        "INSERT INTO posts (id, type, link, modified, crawl_id) VALUES (?, 'post', '/p/', ?, 1)",
+        [(1, "2014-02-13T18:42:00+00:00"), (2, "2014-02-13T19:42:00+01:00"), (3, "")],
+    )
+    migrate(db)
+    assert db.execute("SELECT id, modified FROM posts ORDER BY id").fetchall() == [
+        (1, "2014-02-13T18:42:00Z"),
+        (2, "2014-02-13T18:42:00Z"),
+        (3, ""),
+    ]
+
+
 def test_a_newer_schema_is_refused(tmp_path):
     db = sqlite3.connect(tmp_path / "s.sqlite", isolation_level=None)
     db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
