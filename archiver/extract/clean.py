@@ -332,8 +332,8 @@ def extract_links(container: Tag, base_url: str) -> list[Link]:
     links = []
     for anchor in container.find_all("a", href=True):
         href = str(anchor["href"]).strip()
-        if not href or href.startswith("#"):
-            continue
+        if not href or href.startswith("#") or _is_unsafe_url(href):
+            continue  # an unsafe scheme is no link (the body's markup loses it too)
         links.append(Link(href=urljoin(base_url, href), text=html_text(anchor)))
     return links
 
@@ -342,8 +342,8 @@ def extract_images(container: Tag, base_url: str) -> list[Image]:
     images = []
     for img in container.find_all("img"):
         src = str(img.get("src") or img.get("data-src") or "").strip()
-        if not src:
-            continue
+        if not src or _is_unsafe_url(src):
+            continue  # as in the body's markup, which keeps no such URL
         caption = ""
         figure = img.find_parent("figure")
         if figure is not None:
