@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING, Self
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from archiver.report.html import write_report
-
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
@@ -51,6 +49,10 @@ class ReportWriterExtension:
         if self.crawl_dir is None or not self.crawl_dir.is_dir():
             return
         try:
+            # Imported here: matplotlib and numpy (about 40 MB) load only when a report is
+            # written, not for the whole crawl.
+            from archiver.report.html import write_report
+
             path = write_report(self.crawl_dir)
         except (OSError, ValueError) as error:
             logger.error("no report written for %s: %s", self.crawl_dir, error)
