@@ -32,6 +32,7 @@ from archiver.discovery.blog import Blog
 from archiver.discovery.feeds import Feeds
 from archiver.discovery.incremental import IncrementalListings, MissingPosts
 from archiver.discovery.rest import RestListings
+from archiver.discovery.rest_comments import RestComments
 from archiver.discovery.sitemaps import Sitemaps
 from archiver.discovery.source import POST_PAGE, FallBack, Fetch
 from archiver.discovery.urls import (
@@ -116,12 +117,13 @@ class WordPressSpider(scrapy.Spider):
         """The discovery sources, best first, in rows: a row starts (once per crawl) when a
         source of the row before falls back. A new source is one line here."""
         blog, known = self.blog, self.known
+        first: tuple[Source, ...]
         if known is not None and known.run.incremental:
-            listings: Source = IncrementalListings(blog, self, known)
+            first = (IncrementalListings(blog, self, known),)
         else:
-            listings = RestListings(blog, self)
+            first = (RestListings(blog, self), RestComments(blog, self))
         return [
-            (listings,),
+            first,
             (Sitemaps(blog, self, KeySet, one_at_a_time=self.shared_crawl is None),),
             (Feeds(blog, self), ArchivePages(blog, self)),
         ]

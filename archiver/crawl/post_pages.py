@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, Final
 
+from archiver.discovery.rest_comments import HTML, field_sources
 from archiver.discovery.source import Fetch, provenance, text_of
 from archiver.discovery.urls import canonical_key
 from archiver.extract.comments import comment_page_key
@@ -101,6 +102,7 @@ class PostPages:
             # The post's id as merged with the API's, whatever the page itself showed.
             comment.post_id = post_id
             comment.provenance = [source]
+            comment.field_sources = field_sources(comment, HTML)
             yield comment
         if records.shown_comment_page is not None:
             thread = comment_page_key(answer.url)[0]

@@ -55,6 +55,13 @@ from w3lib.url import safe_url_string
 
 from archiver.discovery.archive_pages import archive_links, page_links
 from archiver.discovery.feeds import feed_entry_links, feed_links, is_comments_feed
+from archiver.discovery.rest_comments import (
+    HTML,
+    REST,
+    comments_from_api,
+    field_sources,
+    merge_comment_records,
+)
 from archiver.discovery.sitemaps import sitemap_urls
 from archiver.discovery.urls import blog_scope, canonical, is_allowed
 from archiver.extract.comments import comment_page_key
@@ -76,6 +83,7 @@ if TYPE_CHECKING:
     from archiver.warc.captures import Capture
 
 _REST_COLLECTION = re.compile(r"/wp/v2/(?:posts|pages)/?$")
+_REST_COMMENTS = re.compile(r"/wp/v2/comments/?$")
 _REDIRECT_MAX = 20  # Scrapy's REDIRECT_MAX_TIMES
 # Post pages per task: enough to make pickling and scheduling cheap, few enough to keep
 # every worker busy to the end.
@@ -150,6 +158,7 @@ class TaskResult:
     """What one post page and its comment pages gave: JSON lines with their sort keys."""
 
     posts: list[tuple[Any, int | None, str]] = field(default_factory=list)  # key, id, line
+    # key, the view's id (the comment's id * 2, + 1 for REST's view), line
     comments: list[tuple[Any, int, str]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
 
@@ -161,6 +170,7 @@ class Plan:
     tasks: list[PostTask] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     incremental: bool = False
+    comments: TaskResult = field(default_factory=lambda: TaskResult())  # REST's
 
 
 # --- discovery: which responses the spider read as what ----------------------------------
@@ -187,6 +197,7 @@ class Discovery:
                 self.plan.incremental = True  # only an incremental crawl lists ids alone
             else:
                 self._rest_listing(capture)
+        self._rest_comments()
         for capture in list(self.index.captures.values()):
             if _rest_route(capture.url) is None and _maybe_sitemap(capture):
                 self._sitemap(capture)
@@ -196,13 +207,8 @@ class Discovery:
 
     def _rest_listing(self, capture: Capture) -> None:
         page = self._page(capture)
-        if page is None or not 200 <= page.status < 300 or page.text is None:
-            return
-        try:
-            objects = json.loads(page.text)
-        except ValueError:
-            return
-        if not isinstance(objects, list) or not all(isinstance(obj, dict) for obj in objects):
+        objects = _json_objects(page)
+        if page is None or objects is None:
             return
         source = provenance(page, "api")
         for obj in objects:
@@ -212,6 +218,24 @@ class Discovery:
                 self.plan.failures.append(Failure(link or page.url, reason))
                 continue
             self._post(link, obj, source)
+
+    def _rest_comments(self) -> None:
+        """The pages of the REST comments listing, in page order (as the crawl read them:
+        one after the other, so that depths carry over from page to page)."""
+        listing: list[tuple[int, Capture]] = []
+        for capture in self.index.captures.values():
+            route = _rest_route(capture.url, _REST_COMMENTS)
+            if route is not None and "_fields" not in route[1]:
+                number = route[1].get("page", "1")
+                listing.append((int(number) if number.isdigit() else 1, capture))
+        depths: dict[int, int] = {}
+        for _, capture in sorted(listing, key=lambda item: item[0]):
+            answer = self._page(capture)
+            objects = _json_objects(answer)
+            if answer is None or objects is None:
+                continue
+            for comment in comments_from_api(objects, depths, provenance(answer, REST)):
+                _add_comment(self.plan.comments, comment)
 
     def _sitemap(self, capture: Capture) -> None:
         page = self._page(capture)
@@ -278,12 +302,28 @@ class Discovery:
             return None
 
 
-def _rest_route(url: str) -> tuple[str, dict[str, str]] | None:
-    """(route, query) of a REST collection URL of posts or pages, pretty or plain."""
+def _rest_route(
+    url: str, collection: re.Pattern[str] = _REST_COLLECTION
+) -> tuple[str, dict[str, str]] | None:
+    """(route, query) of a REST collection URL (of posts or pages by default), pretty or
+    plain."""
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     route = query.get("rest_route") or (parts.path if "/wp-json/" in parts.path else "")
-    return (route, query) if route and _REST_COLLECTION.search(route) else None
+    return (route, query) if route and collection.search(route) else None
+
+
+def _json_objects(page: Page | None) -> list[dict[str, Any]] | None:
+    """A 2xx answer's JSON list of objects; None when it is no such thing."""
+    if page is None or not 200 <= page.status < 300 or page.text is None:
+        return None
+    try:
+        objects = json.loads(page.text)
+    except ValueError:
+        return None
+    if not isinstance(objects, list) or not all(isinstance(obj, dict) for obj in objects):
+        return None
+    return objects
 
 
 def _maybe_sitemap(capture: Capture) -> bool:
@@ -399,6 +439,7 @@ def _comment_pages(
         for comment in records.comments:
             comment.post_id = post_id
             comment.provenance = [source]
+            comment.field_sources = field_sources(comment, HTML)
             _add_comment(result, comment)
         if records.shown_comment_page is not None:
             known.add((comment_page_key(page.url)[0], records.shown_comment_page))
@@ -458,7 +499,10 @@ def _add_post(result: TaskResult, post: Post) -> None:
 
 def _add_comment(result: TaskResult, comment: Comment) -> None:
     record = plain(comment)
-    result.comments.append((comment_sort_key(record), comment.id, json_line(record)))
+    # The REST view and the page's of one comment are two records until merged.
+    rest = bool(comment.provenance) and all(p.source == REST for p in comment.provenance)
+    view_id = comment.id * 2 + rest
+    result.comments.append((comment_sort_key(record), view_id, json_line(record)))
 
 
 # --- the whole rebuild ---------------------------------------------------------------------
@@ -538,6 +582,7 @@ def rebuild(
     output_dir.mkdir(parents=True, exist_ok=True)
     writer = _Writer(output_dir, known)
     failures = list(plan.failures)
+    writer.add(plan.comments)
     for result in _results(index, plan.tasks, workers or os.cpu_count() or 1):
         writer.add(result)
         failures.extend(result.failures)
@@ -605,12 +650,12 @@ class _Writer:
                 if modified is not None and modified == json.loads(line)["modified"]:
                     continue
             self._write(POSTS_FILE, key, line)
-        for key, comment_id, line in result.comments:
-            if comment_id in self.seen_comments:
+        for key, view_id, line in result.comments:
+            if view_id in self.seen_comments:
                 self.duplicates += 1
                 continue
-            self.seen_comments.add(comment_id)
-            if comment_id in self.known.comments:
+            self.seen_comments.add(view_id)
+            if view_id // 2 in self.known.comments:
                 continue
             self._write(COMMENTS_FILE, key, line)
 
@@ -623,11 +668,11 @@ class _Writer:
     def close(self) -> dict[str, int]:
         for stream in self.files.values():
             stream.close()
-        for sorter in self.sorters.values():
-            sorter.rewrite()
+        posts = self.sorters[POSTS_FILE].rewrite()
+        comments = self.sorters[COMMENTS_FILE].rewrite(merge_comment_records)
         return {
-            "posts": self.sorters[POSTS_FILE].count,
-            "comments": self.sorters[COMMENTS_FILE].count,
+            "posts": posts,
+            "comments": comments,
             "duplicates_dropped": self.duplicates,
         }
 

@@ -1,0 +1,236 @@
+"""REST comments: every approved comment from ``/wp/v2/comments``, with its exact parent.
+
+The page's nesting stops at the blog's display depth (WordPress prints deeper replies at
+their parent's level); REST's ``parent`` is the comment's own, at any depth, under any
+theme. :class:`RestComments` reads the site-wide listing, :data:`API_PAGE_SIZE` comments a
+request in id order, one page after the other: a site-wide listing never costs more
+requests than per-post ones (``ceil(total / 100)`` against at least one per thread), and
+in id order a reply comes after its parent, so each comment's depth follows from its
+parent's. Anonymous REST lists only ``type=comment``: pingbacks and trackbacks come from
+the pages alone.
+
+Each comment is then seen twice, once here and once on its post's page. The two views
+are merged field by field (:func:`merge_comment_records`, REST first: its parent, date
+and text do not depend on the theme; the page fills what REST lacks) when the crawl's
+``comments.jsonl`` is sorted, so that each line is one comment whatever order the views
+came in (see :mod:`archiver.crawl.pipelines`). A comment listed here whose post was not
+archived is still a record.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from archiver.discovery.rest import API_PAGE_SIZE, api_url, int_header, json_list
+from archiver.discovery.source import Fetch, provenance
+from archiver.discovery.urls import is_allowed
+from archiver.extract.clean import clean_body
+from archiver.extract.posts import int_or_none
+from archiver.records.items import Author, Comment
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from archiver.discovery.blog import Blog
+    from archiver.discovery.source import Answer, Failure, Fetches, Reporter
+    from archiver.records.items import Provenance
+
+#: The source a comment field came from (``Comment.field_sources``), as for posts.
+REST, HTML = "api", "html"
+# Fields never counted as a source's (bookkeeping, not what the blog said).
+_NOT_FIELDS = frozenset({"id", "field_sources", "provenance", "schema_version"})
+# The fields a REST view decides when it has them; the page's fill the rest.
+_THREAD_FIELDS = ("parent_id", "depth", "parent_uncertain")
+
+
+def comments_listing_url(root: str, page: int) -> str:
+    """Page ``page`` of the site-wide comments listing, oldest id first."""
+    params: dict[str, str | int] = {
+        "per_page": API_PAGE_SIZE,
+        "page": page,
+        "orderby": "id",
+        "order": "asc",
+    }
+    return api_url(root, "wp/v2/comments", params)
+
+
+def comments_from_api(
+    objects: Iterable[Mapping[str, Any]], depths: dict[int, int], source: Provenance | None
+) -> list[Comment]:
+    """The comments of one listing page. ``depths`` (id -> depth) carries the depths read
+    so far from page to page: a parent not met before (a listing not in id order, a
+    parent not approved) leaves the depth unknown (0)."""
+    comments = []
+    for obj in objects:
+        comment = comment_from_api(obj, depths)
+        if comment is None:
+            continue
+        comment.provenance = [source] if source is not None else []
+        comments.append(comment)
+    return comments
+
+
+def comment_from_api(obj: Mapping[str, Any], depths: dict[int, int]) -> Comment | None:
+    """A ``/wp/v2/comments`` object (``view`` context) as a :class:`Comment`; None without
+    an id. Only public fields are read: REST gives anonymous visitors no e-mail or IP, and
+    avatar URLs (which hash the e-mail) are left out."""
+    comment_id = int_or_none(obj.get("id"))
+    if comment_id is None:
+        return None
+    parent = int_or_none(obj.get("parent")) or 0
+    depth = 1 if not parent else depths[parent] + 1 if depths.get(parent) else 0
+    depths[comment_id] = depth
+    link = str(obj.get("link") or "")
+    content = obj.get("content")
+    rendered = str(content.get("rendered") or "") if isinstance(content, dict) else ""
+    body = clean_body(rendered, link)
+    date_gmt = str(obj.get("date_gmt") or "")
+    comment = Comment(
+        id=comment_id,
+        post_id=int_or_none(obj.get("post")),
+        parent_id=parent,
+        depth=depth,
+        parent_uncertain=False,  # REST's parent is the comment's own
+        type=str(obj.get("type") or "comment"),
+        author=Author(name=str(obj.get("author_name") or ""), url=str(obj.get("author_url") or "")),
+        published=f"{date_gmt}+00:00" if date_gmt else "",
+        content_html=body.html,
+        content_text=body.text,
+        permalink=link,
+    )
+    comment.field_sources = field_sources(comment, REST)
+    return comment
+
+
+def field_sources(comment: Comment, source: str) -> dict[str, str]:
+    """``source`` for every field of ``comment`` that holds something."""
+    sources = {}
+    for name in Comment.__dataclass_fields__:
+        if name in _NOT_FIELDS:
+            continue
+        value = getattr(comment, name)
+        if name in _THREAD_FIELDS or _filled(value):
+            sources[name] = source
+    return sources
+
+
+def is_rest_view(record: Mapping[str, Any]) -> bool:
+    """True for a comment record read from the REST listing (not yet merged)."""
+    sources = record.get("provenance") or []
+    return bool(sources) and all(s.get("source") == REST for s in sources)
+
+
+def merge_comment_records(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """One comment's views (plain records, as the JSONL holds them) merged field by field.
+
+    REST's view first: its parent is exact (``parent_uncertain`` false), its date UTC, its
+    text the theme's own filters' without the theme; the page's view fills every field REST
+    left empty (a registered commenter's URL, say). Views are told apart by provenance, so
+    the result does not depend on their order; ``field_sources`` says which gave each field
+    and ``provenance`` lists REST's response, then the pages'.
+    """
+    rest = [r for r in records if is_rest_view(r)]
+    pages = [r for r in records if not is_rest_view(r)]
+    if not rest or not pages:
+        return records[0]
+    first, page = rest[0], pages[0]
+    merged: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for name, value in first.items():
+        if name in _NOT_FIELDS or name in _THREAD_FIELDS:
+            merged[name] = value
+            continue
+        chosen, origin = value, first
+        if name == "author":  # name and URL each from whichever view has it
+            other = page.get(name) or {}
+            chosen = {key: value.get(key) or other.get(key, "") for key in value}
+            origin = first if any(value.values()) else page
+        elif not _filled(value) and _filled(page.get(name)):
+            chosen, origin = page.get(name), page
+        merged[name] = chosen
+        if name in (origin.get("field_sources") or {}):
+            sources[name] = origin["field_sources"][name]
+    # The thread: REST's parent always; its depth when it knew the parent's, else the
+    # page's when the page agrees on the parent.
+    for name in _THREAD_FIELDS:
+        sources[name] = REST
+    if not first.get("depth") and page.get("parent_id") == first.get("parent_id"):
+        merged["depth"] = page.get("depth", 0)
+        sources["depth"] = HTML
+    merged["field_sources"] = sources
+    merged["provenance"] = [p for r in (first, page) for p in r.get("provenance") or []]
+    return {name: merged[name] for name in first}  # the record's own key order
+
+
+def _filled(value: object) -> bool:
+    if value is None or value is False:
+        return False
+    if isinstance(value, str | list | dict):
+        return bool(value)
+    if isinstance(value, Author):
+        return bool(value.name or value.url)
+    return True
+
+
+class RestComments:
+    """The site-wide ``/wp/v2/comments`` listing, page after page, as comment records.
+
+    It never falls back: without it the comments still come from the pages (their parents
+    beyond the display depth marked uncertain). Noted in the summary as ``rest_comments``
+    (``used``, or why not) and ``rest_comments_total`` (``X-WP-Total``)."""
+
+    name = "rest_comments"
+
+    def __init__(self, blog: Blog, reporter: Reporter) -> None:
+        self.blog = blog
+        self.reporter = reporter
+        # Comment id -> depth, read page after page (4 to 8 bytes a comment in a dict of
+        # small ints; a crawl of 100,000 comments holds a few MB).
+        self.depths: dict[int, int] = {}
+        self.pages = 1  # X-WP-TotalPages, once page 1 told
+
+    def start(self) -> Fetches:
+        root = self.blog.api_root
+        if not root or not is_allowed(root, self.blog.scope):
+            self.reporter.note(self.name, "no REST API root in the blog")
+            return
+        yield self._listing(root, 1)
+
+    def _listing(self, root: str, page: int) -> Fetch:
+        url = comments_listing_url(root, page)
+        return Fetch(url, "api", self.name, args={"root": root, "page": page}, awaited=True)
+
+    def read(self, step: str, answer: Answer, args: Mapping[str, Any]) -> Fetches:
+        root, page = args["root"], args["page"]
+        objects = json_list(answer)
+        if objects is None:
+            self.reporter.note(self.name, f"unusable: {answer.url} did not return a JSON list")
+            return
+        if page == 1:
+            self.reporter.note(self.name, "used")
+            self.reporter.note(
+                f"{self.name}_total", int_header(answer, b"X-WP-Total", default=len(objects))
+            )
+            self.pages = int_header(answer, b"X-WP-TotalPages", default=1)
+        source = provenance(answer, REST)
+        # Not ``yield from`` a list: the spider sends into this generator, a list's
+        # iterator takes nothing sent.
+        for comment in comments_from_api(objects, self.depths, source):  # noqa: UP028
+            yield comment
+        yield from self._next(root, page)
+
+    def failed(self, step: str, failure: Failure, args: Mapping[str, Any]) -> Fetches:
+        """A page that failed is reported; the next ones are still read (their replies to
+        its comments keep their exact parent, with their depth unknown)."""
+        if args["page"] == 1:  # no REST comments here: the pages still show them
+            self.reporter.note(self.name, f"unusable: {failure.url}: {failure.reason}")
+            return
+        self.reporter.fail(failure.url, f"REST comments listing: {failure.reason}", failure.status)
+        yield from self._next(args["root"], args["page"])
+
+    def _next(self, root: str, page: int) -> Fetches:
+        # One page after the other: each page's parents are known before their replies.
+        if page < self.pages:
+            yield self._listing(root, page + 1)
+        else:
+            self.depths = {}
