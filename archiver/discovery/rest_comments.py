@@ -41,6 +41,12 @@ REST, HTML = "api", "html"
 _NOT_FIELDS = frozenset({"id", "field_sources", "provenance", "schema_version"})
 # The fields a REST view decides when it has them; the page's fill the rest.
 _THREAD_FIELDS = ("parent_id", "depth", "parent_uncertain")
+# The fields the page's view decides when it has them. ``published``: REST's ``date_gmt``
+# goes through mysql2date, which reads the UTC time as the site's local time, so a time
+# in the site's spring-forward gap comes back an hour late (the test blog's comment 26,
+# 2019-03-31 02:50 UTC in Europe/Paris); the page's ``time[datetime]`` is built from the
+# local time and its offset, and is right.
+_PAGE_FIRST = frozenset({"published"})
 
 
 def comments_listing_url(root: str, page: int) -> str:
@@ -123,11 +129,12 @@ def is_rest_view(record: Mapping[str, Any]) -> bool:
 def merge_comment_records(records: list[dict[str, Any]]) -> dict[str, Any]:
     """One comment's views (plain records, as the JSONL holds them) merged field by field.
 
-    REST's view first: its parent is exact (``parent_uncertain`` false), its date UTC, its
-    text the theme's own filters' without the theme; the page's view fills every field REST
-    left empty (a registered commenter's URL, say). Views are told apart by provenance, so
-    the result does not depend on their order; ``field_sources`` says which gave each field
-    and ``provenance`` lists REST's response, then the pages'.
+    REST's view first: its parent is exact (``parent_uncertain`` false), its text the
+    comment filters' output without the theme's markup; the page's view gives the date
+    when it shows a full one (see ``_PAGE_FIRST``) and fills every field REST left empty.
+    Views are told apart by provenance, so the result does not depend on their order;
+    ``field_sources`` says which gave each field and ``provenance`` lists REST's response,
+    then the pages'.
     """
     rest = [r for r in records if is_rest_view(r)]
     pages = [r for r in records if not is_rest_view(r)]
@@ -145,7 +152,7 @@ def merge_comment_records(records: list[dict[str, Any]]) -> dict[str, Any]:
             other = page.get(name) or {}
             chosen = {key: value.get(key) or other.get(key, "") for key in value}
             origin = first if any(value.values()) else page
-        elif not _filled(value) and _filled(page.get(name)):
+        elif (name in _PAGE_FIRST or not _filled(value)) and _filled(page.get(name)):
             chosen, origin = page.get(name), page
         merged[name] = chosen
         if name in (origin.get("field_sources") or {}):

@@ -109,7 +109,10 @@ def test_the_page_fills_what_rest_left_empty():
     assert merged["author"] == {"name": rest["author"]["name"], "url": page["author"]["url"]}
     assert merged["content_html"] == page["content_html"]
     assert merged["field_sources"]["content_html"] == HTML
-    assert merged["field_sources"]["published"] == REST
+    assert merged["field_sources"]["published"] == HTML  # the page's full timestamp first
+    rest["content_html"] = page["published"] = ""
+    merged = merge_comment_records([rest, page])
+    assert (merged["published"], merged["field_sources"]["published"]) == (rest["published"], REST)
 
 
 def _write(path: Path, records: list[dict[str, Any]]) -> bytes:
