@@ -26,7 +26,7 @@ from archiver.crawl.extraction_pool import ExtractionPool, default_workers
 from archiver.crawl.failures import fetch_failure
 from archiver.crawl.known_site import open_crawl
 from archiver.crawl.pacing import queue_room
-from archiver.crawl.post_pages import COMMENT_PAGE, PostPages
+from archiver.crawl.post_pages import COMMENT_PAGE, POST_PART, PostPages
 from archiver.discovery.archive_pages import ArchivePages
 from archiver.discovery.blog import Blog
 from archiver.discovery.feeds import Feeds
@@ -47,7 +47,7 @@ from archiver.fleet.distributed import SharedCrawl
 from archiver.state.idsets import KeySet
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+    from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
 
     from scrapy.crawler import Crawler
     from scrapy.http import Response
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
     from archiver.crawl.known_site import KnownSite
     from archiver.discovery.source import Fetches, Record, Source
-    from archiver.records.items import Provenance
+    from archiver.records.items import Post, Provenance
     from archiver.state.site import CrawlRun, SiteState
 
 
@@ -234,6 +234,8 @@ class WordPressSpider(scrapy.Spider):
             reader, errback, kwargs = self.parse_post_page, self.on_post_page_failure, fetch.args
         elif fetch.source == COMMENT_PAGE:
             reader, errback, kwargs = self.parse_comment_page, self.on_failure, fetch.args
+        elif fetch.source == POST_PART:
+            reader, errback, kwargs = self.parse_post_part, self.on_post_part_failure, fetch.args
         else:  # a discovery source's: plain values only (pickled by a shared frontier)
             reader, errback = self.parse_discovery, self.on_discovery_failure
             kwargs = {"source": fetch.source, "step": fetch.step, "args": dict(fetch.args)}
@@ -259,17 +261,38 @@ class WordPressSpider(scrapy.Spider):
     def parse_comment_page(self, response: Response, post_id: int | None) -> AsyncIterator[Any]:
         return self._gated(self.pages.read_comments(response, post_id))
 
-    async def _gated(self, records: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async for item in records:
+    def parse_post_part(
+        self, response: Response, post: Post, bodies: list[str], pages: list[str]
+    ) -> AsyncIterator[Any]:
+        return self._gated(self.pages.read_part(response, post, bodies, pages))
+
+    async def _gated(self, records: AsyncGenerator[Any, bool | None]) -> AsyncIterator[Any]:
+        """The records and requests of a page's reader, each fetch through the gate, which
+        tells the reader whether it was sent."""
+        sent: bool | None = None
+        while True:
+            try:
+                item = await records.asend(sent)
+            except StopAsyncIteration:
+                return
+            sent = None
             if not isinstance(item, Fetch):
                 yield item
             elif (request := self.gate(item)) is not None:
+                sent = True
                 yield request
+            else:
+                sent = False
 
     def on_post_page_failure(self, failure: Failure) -> Iterator[Any]:
         kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
         api = (kwargs.get("api_post"), kwargs.get("api_source"))
         yield from self.pages.failed(fetch_failure(failure), *api)
+
+    def on_post_part_failure(self, failure: Failure) -> Iterator[Any]:
+        kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
+        part = (kwargs["post"], kwargs["bodies"], kwargs["pages"])
+        yield from self.pages.part_failed(fetch_failure(failure), *part)
 
     def on_failure(self, failure: Failure) -> None:
         # A redirected request failed: the URL the spider asked for is the one not archived.

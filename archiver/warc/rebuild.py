@@ -16,10 +16,16 @@ The spider's decisions, replayed from what the WARC holds:
   pages from the home page on. Each canonical URL once, in scope and not denied, the home
   page never; redirects are followed as Scrapy did. A post whose page is missing or not a
   2xx HTML page keeps what the REST API said of it.
+* **The other pages of a multi-page post** (``<!--nextpage-->``) that no REST object
+  named are the ones its page links, joined into its body.
 * **Comment pages** are the ones each post page (and each comment page) links, told
   apart by post and page number, with the post's merged id.
-* Records are deduplicated by id (the first wins, as ``DeduplicatePipeline``), and sorted
-  as the crawl sorts them (:mod:`archiver.records.sorting`).
+* **REST comments** are the pages of the ``wp/v2/comments`` listing, read in page order
+  (each comment's depth follows from its parent's, as the crawl read them one after the
+  other) with :func:`archiver.discovery.rest_comments.comments_from_api`.
+* Records are deduplicated by id (the first wins, as ``DeduplicatePipeline``; a comment
+  keeps one record of each view, REST's and the page's), and sorted as the crawl sorts
+  them (:mod:`archiver.records.sorting`), a comment's two views merged into one line.
 * An **incremental crawl** (its WARC holds the REST id listings, ``_fields=``) wrote only
   new and edited posts and new comments: what the site's earlier crawl folders captured
   is left out the same way (``ChangedRecordsPipeline``). Its ``revisit`` records are
@@ -67,7 +73,13 @@ from archiver.discovery.urls import blog_scope, canonical, is_allowed
 from archiver.extract.comments import comment_page_key
 from archiver.extract.page import parse_html
 from archiver.extract.posts import merge_posts, post_from_api
-from archiver.extract.records import describe, read_comment_page, read_post_page
+from archiver.extract.records import (
+    describe,
+    join_post_pages,
+    read_comment_page,
+    read_post_page,
+    read_post_part,
+)
 from archiver.records.items import Comment, Post, Provenance
 from archiver.records.lines import json_line, plain
 from archiver.records.sorting import LineSorter, comment_sort_key, post_sort_key
@@ -415,9 +427,38 @@ def read_task(index: CaptureIndex, task: PostTask) -> TaskResult:
         return result
     records.html_post.provenance = [provenance(page, "html")]
     post = merge_posts(api, records.html_post)
+    if api is None and records.post_pages:
+        _join_pages(index, post, records.post_pages, result)
     _add_post(result, post)
     _comment_pages(index, task.scope, page, records, post.id, result)
     return result
+
+
+def _join_pages(index: CaptureIndex, post: Post, pages: list[str], result: TaskResult) -> None:
+    """A multi-page post's other pages joined into its body, one after the other until one
+    failed (as :class:`archiver.crawl.post_pages.PostPages` reads them)."""
+    bodies = [post.content_html]
+    for url in pages:
+        try:
+            page = resolve(index, url)
+        except Exception as error:
+            result.failures.append(Failure(url, f"unreadable record: {describe(error)}"))
+            break
+        if page is None or not 200 <= page.status < 300:
+            status = page.status if page is not None else None
+            reason = f"HTTP {status}" if status is not None else "no response in the WARC"
+            result.failures.append(Failure(url, reason, status))
+            break
+        if page.text is None:
+            reason = "page of a multi-page post is not HTML"
+            result.failures.append(Failure(page.url, reason, page.status))
+            continue
+        body, problem = read_post_part(page.url, page.text)
+        if problem:
+            result.failures.append(Failure(page.url, f"extraction error: {problem}", page.status))
+        bodies.append(body)
+        post.provenance.append(provenance(page, "html"))
+    join_post_pages(post, bodies)
 
 
 def _comment_pages(

@@ -225,6 +225,24 @@ def test_the_deep_thread_has_its_true_parents_with_rest_and_says_when_unsure_wit
             assert not record["parent_uncertain"], comment["id"]
 
 
+def test_a_multi_page_post_holds_all_its_pages_with_rest_and_without(crawl, ground_truth):
+    """The seed's three-page ``<!--nextpage-->`` post (issue 18): REST's content has every
+    page; without REST the other two pages are fetched and joined."""
+    post_id = ground_truth["special"]["nextpage"]
+    truth = next(p for p in ground_truth["posts"] if p["id"] == post_id)
+    (post,) = [p for p in crawl["posts"] if p["id"] == post_id]
+    assert re.findall(r"\w+", post["content_text"]) == _words(truth["content_html"])
+    for opening in ("First page", "Second page", "Third page"):
+        assert post["content_text"].count(opening) == 1
+    pages = [p["url"] for p in post["provenance"] if p["source"] == "html"]
+    # With REST the other pages are not fetched: its content.rendered holds them all.
+    assert (
+        pages == [truth["url"]]
+        if crawl["rest"]
+        else [truth["url"], f"{truth['url']}2/", f"{truth['url']}3/"]
+    )
+
+
 def test_nothing_that_must_never_be_archived_is_anywhere(crawl, ground_truth):
     forbidden = ground_truth["forbidden"]
     assert forbidden["markers"]
