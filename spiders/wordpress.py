@@ -119,7 +119,10 @@ class WordPressSpider(scrapy.Spider):
         blog, known = self.blog, self.known
         first: tuple[Source, ...]
         if known is not None and known.run.incremental:
-            first = (IncrementalListings(blog, self, known),)
+            first = (
+                IncrementalListings(blog, self, known),
+                RestComments(blog, self, site_wide=False),
+            )
         else:
             first = (RestListings(blog, self), RestComments(blog, self))
         return [

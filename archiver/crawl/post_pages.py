@@ -103,7 +103,7 @@ class PostPages:
 
     def _part(self, post: Post, bodies: list[str], pages: list[str]) -> Fetch:
         args = {"post": post, "bodies": bodies, "pages": pages[1:]}
-        return Fetch(pages[0], "post", POST_PART, args=args, awaited=True)
+        return Fetch(pages[0], "post_part", POST_PART, args=args, awaited=True)
 
     async def read_part(
         self, answer: Answer, post: Post, bodies: list[str], pages: list[str]

@@ -49,15 +49,26 @@ _THREAD_FIELDS = ("parent_id", "depth", "parent_uncertain")
 _PAGE_FIRST = frozenset({"published"})
 
 
-def comments_listing_url(root: str, page: int) -> str:
-    """Page ``page`` of the site-wide comments listing, oldest id first."""
+def comments_listing_url(root: str, page: int, posts: str = "") -> str:
+    """Page ``page`` of the site-wide comments listing (or of the comments of ``posts``,
+    ids separated by commas), oldest id first."""
     params: dict[str, str | int] = {
         "per_page": API_PAGE_SIZE,
         "page": page,
         "orderby": "id",
         "order": "asc",
     }
+    if posts:
+        params["post"] = posts
     return api_url(root, "wp/v2/comments", params)
+
+
+def comments_listing(root: str, page: int = 1, posts: str = "") -> Fetch:
+    """A page of a comments listing, for :class:`RestComments` to read (an incremental
+    crawl asks for the comments of the posts whose thread changed this way)."""
+    url = comments_listing_url(root, page, posts)
+    args = {"root": root, "page": page, "posts": posts}
+    return Fetch(url, "api", RestComments.name, args=args, awaited=True)
 
 
 def comments_from_api(
@@ -180,7 +191,9 @@ def _filled(value: object) -> bool:
 
 
 class RestComments:
-    """The site-wide ``/wp/v2/comments`` listing, page after page, as comment records.
+    """The site-wide ``/wp/v2/comments`` listing, page after page, as comment records; in
+    an incremental crawl (``site_wide`` false) only the listings of the posts whose thread
+    changed, which :class:`archiver.discovery.incremental.IncrementalListings` asks for.
 
     It never falls back: without it the comments still come from the pages (their parents
     beyond the display depth marked uncertain). Noted in the summary as ``rest_comments``
@@ -188,43 +201,42 @@ class RestComments:
 
     name = "rest_comments"
 
-    def __init__(self, blog: Blog, reporter: Reporter) -> None:
+    def __init__(self, blog: Blog, reporter: Reporter, *, site_wide: bool = True) -> None:
         self.blog = blog
         self.reporter = reporter
+        self.site_wide = site_wide
         # Comment id -> depth, read page after page (4 to 8 bytes a comment in a dict of
         # small ints; a crawl of 100,000 comments holds a few MB).
         self.depths: dict[int, int] = {}
-        self.pages = 1  # X-WP-TotalPages, once page 1 told
+        self.pages: dict[str, int] = {}  # X-WP-TotalPages of each listing ("": site-wide)
 
     def start(self) -> Fetches:
+        if not self.site_wide:
+            return
         root = self.blog.api_root
         if not root or not is_allowed(root, self.blog.scope):
             self.reporter.note(self.name, "no REST API root in the blog")
             return
-        yield self._listing(root, 1)
-
-    def _listing(self, root: str, page: int) -> Fetch:
-        url = comments_listing_url(root, page)
-        return Fetch(url, "api", self.name, args={"root": root, "page": page}, awaited=True)
+        yield comments_listing(root)
 
     def read(self, step: str, answer: Answer, args: Mapping[str, Any]) -> Fetches:
-        root, page = args["root"], args["page"]
+        root, page, posts = args["root"], args["page"], args.get("posts", "")
         objects = json_list(answer)
         if objects is None:
             self.reporter.note(self.name, f"unusable: {answer.url} did not return a JSON list")
             return
         if page == 1:
             self.reporter.note(self.name, "used")
-            self.reporter.note(
-                f"{self.name}_total", int_header(answer, b"X-WP-Total", default=len(objects))
-            )
-            self.pages = int_header(answer, b"X-WP-TotalPages", default=1)
+            if not posts:
+                total = int_header(answer, b"X-WP-Total", default=len(objects))
+                self.reporter.note(f"{self.name}_total", total)
+            self.pages[posts] = int_header(answer, b"X-WP-TotalPages", default=1)
         source = provenance(answer, REST)
         # Not ``yield from`` a list: the spider sends into this generator, a list's
         # iterator takes nothing sent.
         for comment in comments_from_api(objects, self.depths, source):  # noqa: UP028
             yield comment
-        yield from self._next(root, page)
+        yield from self._next(root, page, posts)
 
     def failed(self, step: str, failure: Failure, args: Mapping[str, Any]) -> Fetches:
         """A page that failed is reported; the next ones are still read (their replies to
@@ -233,11 +245,9 @@ class RestComments:
             self.reporter.note(self.name, f"unusable: {failure.url}: {failure.reason}")
             return
         self.reporter.fail(failure.url, f"REST comments listing: {failure.reason}", failure.status)
-        yield from self._next(args["root"], args["page"])
+        yield from self._next(args["root"], args["page"], args.get("posts", ""))
 
-    def _next(self, root: str, page: int) -> Fetches:
+    def _next(self, root: str, page: int, posts: str) -> Fetches:
         # One page after the other: each page's parents are known before their replies.
-        if page < self.pages:
-            yield self._listing(root, page + 1)
-        else:
-            self.depths = {}
+        if page < self.pages.get(posts, 1):
+            yield comments_listing(root, page + 1, posts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from archiver.discovery.incremental import IncrementalListings
 from archiver.discovery.rest_comments import (
     HTML,
     REST,
@@ -23,7 +24,16 @@ from archiver.records.items import Comment, Provenance
 from archiver.records.lines import json_line, plain
 from archiver.records.sorting import comment_sort_key, sort_jsonl
 from tests.conftest import fixture_path, load_fixture
-from tests.unit.test_sources import BASE, Recorded, Told, _blog, run
+from tests.unit.test_sources import (
+    BASE,
+    Recorded,
+    Told,
+    _blog,
+    _ids,
+    _whole,
+    known_site,  # noqa: F401 - a fixture, found by name
+    run,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -163,3 +173,31 @@ def test_without_rest_the_source_notes_why_and_never_falls_back():
     failure = Failure(f"{BASE}wp-json/wp/v2/comments?page=1", "HTTP 401", 401)
     assert run(source.failed("", failure, {"root": f"{BASE}wp-json/", "page": 1})) == []
     assert told.failures == []  # the pages still show the comments
+
+
+def test_an_incremental_crawl_asks_for_the_rest_comments_of_the_changed_threads(
+    known_site,  # noqa: F811 - the fixture imported above
+):
+    posts, comments = _ids("post-ids.json"), _ids("comment-ids.json")
+    root = posts[0]["link"].split("/20")[0] + "/wp-json/"
+    blog = _blog(root.removesuffix("wp-json/"), api_root=root)
+    listings = IncrementalListings(blog, Told(), known_site)
+    run(listings.start())
+    empty = Recorded(f"{root}wp/v2/pages", b"[]", headers={"X-WP-Total": "0"})
+    for kind, answer in (
+        ("posts", _whole(Recorded.of("api", "post-ids.json"))),
+        ("pages", empty),
+        ("comments", _whole(Recorded.of("api", "comment-ids.json"))),
+    ):
+        out = run(listings.read("", answer, {"root": root, "kind": kind, "page": 1}))
+    (listing,) = [f for f in out if isinstance(f, Fetch) and f.source == RestComments.name]
+    # The edited post and the post with a new comment (as the changed posts' listing).
+    assert f"post={posts[0]['id']},{comments[4]['post']}&" in listing.url + "&"
+    assert listing.args == {"root": root, "page": 1, "posts": listing.args["posts"]}
+    source = RestComments(blog, Told(), site_wide=False)
+    assert run(source.start()) == []  # it only reads what the listings ask for
+    page = Recorded.of("api", "deep-comments-1.json")
+    out = run(source.read("", page, listing.args))
+    (next_page,) = [f for f in out if isinstance(f, Fetch)]
+    assert next_page.args == {**listing.args, "page": 2}
+    assert "post=" in next_page.url
