@@ -32,6 +32,11 @@ def test_the_first_page_links_the_others_in_order():
     assert len(_words(records.html_post.content_html)) < len(_words(TRUTH["content_html"])) / 2
 
 
+def test_a_block_theme_links_the_same_pages():
+    url, text = load_fixture("twentytwentythree", "nextpage-1.html")
+    assert read_post_page(url, text, None).post_pages == [PAGES[1][0], PAGES[2][0]]
+
+
 def test_a_later_page_links_the_first_and_the_next_not_itself():
     url, text = PAGES[1]
     assert read_post_page(url, text, None).post_pages == [PAGES[0][0], PAGES[2][0]]

@@ -923,12 +923,27 @@ ba_comment($DEEP, $deep_chain[10], $PEOPLE[3], ba_date($deep_date, 30 * 13),
 ba_comment($DEEP, $deep_chain[11], $PEOPLE[6], ba_date($deep_date, 30 * 14),
     'A late answer to level 11.');
 
+function ba_nextpage_paragraphs(array $texts) {
+    return implode("\n\n", array_map(function ($t) {
+        return "<!-- wp:paragraph -->\n<p>$t</p>\n<!-- /wp:paragraph -->";
+    }, $texts));
+}
 $nextpage_date = '2024-05-11 08:30:00';
 $NEXTPAGE = ba_post(array(
     'post_title'    => 'A long walk in three pages',
-    'post_content'  => "First page: we left the station at dawn and followed the river north.\n\nThe path was muddy but the light was good."
-        . "\n\n<!--nextpage-->\n\nSecond page: by noon the valley opened and we ate bread by the old mill.\n\nA heron watched us the whole time."
-        . "\n\n<!--nextpage-->\n\nThird page: the last climb took an hour, and the view from the ridge was worth every step.\n\nWe were home before dark.",
+    // Block markup, as the block editor saves a page break: block themes print the page
+    // links (wp_link_pages) only for a core/nextpage block, classic themes for both.
+    'post_content'  => ba_nextpage_paragraphs(array(
+            'First page: we left the station at dawn and followed the river north.',
+            'The path was muddy but the light was good.'))
+        . "\n\n<!-- wp:nextpage -->\n<!--nextpage-->\n<!-- /wp:nextpage -->\n\n"
+        . ba_nextpage_paragraphs(array(
+            'Second page: by noon the valley opened and we ate bread by the old mill.',
+            'A heron watched us the whole time.'))
+        . "\n\n<!-- wp:nextpage -->\n<!--nextpage-->\n<!-- /wp:nextpage -->\n\n"
+        . ba_nextpage_paragraphs(array(
+            'Third page: the last climb took an hour, and the view from the ridge was worth every step.',
+            'We were home before dark.')),
     'post_date'     => $nextpage_date,
     'post_category' => array($CAT['Travel']),
     'tags_input'    => array('trains'),
