@@ -34,7 +34,11 @@ def test_the_first_page_links_the_others_in_order():
 
 def test_a_block_theme_links_the_same_pages():
     url, text = load_fixture("twentytwentythree", "nextpage-1.html")
-    assert read_post_page(url, text, None).post_pages == [PAGES[1][0], PAGES[2][0]]
+    records = read_post_page(url, text, None)
+    assert records.post_pages == [PAGES[1][0], PAGES[2][0]]
+    assert "Pages:" in text  # wp_link_pages' p.post-nav-links, inside the body ...
+    assert records.html_post is not None
+    assert "Pages" not in records.html_post.content_text  # ... is navigation, not text
 
 
 def test_a_later_page_links_the_first_and_the_next_not_itself():
