@@ -20,10 +20,12 @@ from archiver.discovery.rest_comments import (
 from archiver.discovery.source import Failure, Fetch
 from archiver.extract.comments import extract_comments_from_html
 from archiver.extract.page import parse_html
+from archiver.fleet.merge import merge_crawl
 from archiver.records.items import Comment, Provenance
 from archiver.records.lines import json_line, plain
 from archiver.records.sorting import comment_sort_key, sort_jsonl
 from tests.conftest import fixture_path, load_fixture
+from tests.unit.test_merge import BLOG, finished, read, worker
 from tests.unit.test_sources import (
     BASE,
     Recorded,
@@ -201,3 +203,18 @@ def test_an_incremental_crawl_asks_for_the_rest_comments_of_the_changed_threads(
     (next_page,) = [f for f in out if isinstance(f, Fetch)]
     assert next_page.args == {**listing.args, "page": 2}
     assert "post=" in next_page.url
+
+
+def test_a_distributed_crawls_merge_joins_views_read_by_different_workers(tmp_path):
+    rest = [plain(c) for c in _rest_comments()]
+    page = [plain(c) for c in _page_comments()]
+    for record in rest + page:
+        for source in record["provenance"]:
+            source["warc_file"] = ""  # no WARC of these workers to point into
+    worker(tmp_path, "a", [], rest, finished(start_url=BLOG))
+    worker(tmp_path, "b", [], page, finished(start_url=BLOG))
+    merge_crawl(tmp_path)
+    merged = read(tmp_path / "comments.jsonl")
+    assert [c["id"] for c in merged] == sorted(BY_ID)
+    assert all(c["parent_id"] == BY_ID[c["id"]]["parent_id"] for c in merged)
+    assert all([p["source"] for p in c["provenance"]] == [REST, HTML] for c in merged)
