@@ -63,11 +63,13 @@ def comments_listing_url(root: str, page: int, posts: str = "") -> str:
     return api_url(root, "wp/v2/comments", params)
 
 
-def comments_listing(root: str, page: int = 1, posts: str = "") -> Fetch:
+def comments_listing(root: str, page: int = 1, posts: str = "", pages: int = 0) -> Fetch:
     """A page of a comments listing, for :class:`RestComments` to read (an incremental
-    crawl asks for the comments of the posts whose thread changed this way)."""
+    crawl asks for the comments of the posts whose thread changed this way). ``pages``
+    (``X-WP-TotalPages``, once page 1 told) travels with the request: in a shared crawl
+    another worker may read the next page."""
     url = comments_listing_url(root, page, posts)
-    args = {"root": root, "page": page, "posts": posts}
+    args = {"root": root, "page": page, "posts": posts, "pages": pages}
     return Fetch(url, "api", RestComments.name, args=args, awaited=True)
 
 
@@ -206,9 +208,9 @@ class RestComments:
         self.reporter = reporter
         self.site_wide = site_wide
         # Comment id -> depth, read page after page (4 to 8 bytes a comment in a dict of
-        # small ints; a crawl of 100,000 comments holds a few MB).
+        # small ints; a crawl of 100,000 comments holds a few MB). In a shared crawl a
+        # page read by another worker leaves its replies' depths here unknown (0).
         self.depths: dict[int, int] = {}
-        self.pages: dict[str, int] = {}  # X-WP-TotalPages of each listing ("": site-wide)
 
     def start(self) -> Fetches:
         if not self.site_wide:
@@ -221,6 +223,7 @@ class RestComments:
 
     def read(self, step: str, answer: Answer, args: Mapping[str, Any]) -> Fetches:
         root, page, posts = args["root"], args["page"], args.get("posts", "")
+        pages = int(args.get("pages") or 1)
         objects = json_list(answer)
         if objects is None:
             self.reporter.note(self.name, f"unusable: {answer.url} did not return a JSON list")
@@ -230,13 +233,13 @@ class RestComments:
             if not posts:
                 total = int_header(answer, b"X-WP-Total", default=len(objects))
                 self.reporter.note(f"{self.name}_total", total)
-            self.pages[posts] = int_header(answer, b"X-WP-TotalPages", default=1)
+            pages = int_header(answer, b"X-WP-TotalPages", default=1)
         source = provenance(answer, REST)
         # Not ``yield from`` a list: the spider sends into this generator, a list's
         # iterator takes nothing sent.
         for comment in comments_from_api(objects, self.depths, source):  # noqa: UP028
             yield comment
-        yield from self._next(root, page, posts)
+        yield from self._next(root, page, posts, pages)
 
     def failed(self, step: str, failure: Failure, args: Mapping[str, Any]) -> Fetches:
         """A page that failed is reported; the next ones are still read (their replies to
@@ -245,9 +248,10 @@ class RestComments:
             self.reporter.note(self.name, f"unusable: {failure.url}: {failure.reason}")
             return
         self.reporter.fail(failure.url, f"REST comments listing: {failure.reason}", failure.status)
-        yield from self._next(args["root"], args["page"], args.get("posts", ""))
+        pages = int(args.get("pages") or 1)
+        yield from self._next(args["root"], args["page"], args.get("posts", ""), pages)
 
-    def _next(self, root: str, page: int, posts: str) -> Fetches:
+    def _next(self, root: str, page: int, posts: str, pages: int) -> Fetches:
         # One page after the other: each page's parents are known before their replies.
-        if page < self.pages.get(posts, 1):
-            yield comments_listing(root, page + 1, posts)
+        if page < pages:
+            yield comments_listing(root, page + 1, posts, pages)

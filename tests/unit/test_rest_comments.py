@@ -195,13 +195,13 @@ def test_an_incremental_crawl_asks_for_the_rest_comments_of_the_changed_threads(
     (listing,) = [f for f in out if isinstance(f, Fetch) and f.source == RestComments.name]
     # The edited post and the post with a new comment (as the changed posts' listing).
     assert f"post={posts[0]['id']},{comments[4]['post']}&" in listing.url + "&"
-    assert listing.args == {"root": root, "page": 1, "posts": listing.args["posts"]}
+    assert listing.args == {"root": root, "page": 1, "posts": listing.args["posts"], "pages": 0}
     source = RestComments(blog, Told(), site_wide=False)
     assert run(source.start()) == []  # it only reads what the listings ask for
     page = Recorded.of("api", "deep-comments-1.json")
     out = run(source.read("", page, listing.args))
     (next_page,) = [f for f in out if isinstance(f, Fetch)]
-    assert next_page.args == {**listing.args, "page": 2}
+    assert next_page.args == {**listing.args, "page": 2, "pages": 2}
     assert "post=" in next_page.url
 
 
@@ -218,3 +218,20 @@ def test_a_distributed_crawls_merge_joins_views_read_by_different_workers(tmp_pa
     assert [c["id"] for c in merged] == sorted(BY_ID)
     assert all(c["parent_id"] == BY_ID[c["id"]]["parent_id"] for c in merged)
     assert all([p["source"] for p in c["provenance"]] == [REST, HTML] for c in merged)
+
+
+def test_another_worker_reads_the_next_page_with_exact_parents():
+    """In a shared crawl page 2 may go to a worker that did not read page 1: the number
+    of pages travels with the request, the parents stay exact, depths it cannot know are 0."""
+    root = f"{BASE}wp-json/"
+    first = RestComments(_blog(api_root=root), Told())
+    (next_page,) = [
+        f for f in run(first.read("", PAGES[0], {"root": root, "page": 1})) if isinstance(f, Fetch)
+    ]
+    other = RestComments(_blog(api_root=root), Told())  # a fresh worker
+    out = run(other.read("", PAGES[1], dict(next_page.args)))
+    comments = [c for c in out if isinstance(c, Comment)]
+    assert comments
+    assert all(c.parent_id == BY_ID[c.id]["parent_id"] for c in comments)
+    assert {c.depth for c in comments} == {0}  # parents read by the other worker
+    assert not [f for f in out if isinstance(f, Fetch)]  # page 2 of 2: the last
