@@ -26,12 +26,13 @@ from archiver.crawl.extraction_pool import ExtractionPool, default_workers
 from archiver.crawl.failures import fetch_failure
 from archiver.crawl.known_site import open_crawl
 from archiver.crawl.pacing import queue_room
-from archiver.crawl.post_pages import COMMENT_PAGE, PostPages
+from archiver.crawl.post_pages import COMMENT_PAGE, POST_PART, PostPages
 from archiver.discovery.archive_pages import ArchivePages
 from archiver.discovery.blog import Blog
 from archiver.discovery.feeds import Feeds
 from archiver.discovery.incremental import IncrementalListings, MissingPosts
 from archiver.discovery.rest import RestListings
+from archiver.discovery.rest_comments import RestComments
 from archiver.discovery.sitemaps import Sitemaps
 from archiver.discovery.source import POST_PAGE, FallBack, Fetch
 from archiver.discovery.urls import (
@@ -46,7 +47,7 @@ from archiver.fleet.distributed import SharedCrawl
 from archiver.state.idsets import KeySet
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+    from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
 
     from scrapy.crawler import Crawler
     from scrapy.http import Response
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 
     from archiver.crawl.known_site import KnownSite
     from archiver.discovery.source import Fetches, Record, Source
-    from archiver.records.items import Provenance
+    from archiver.records.items import Post, Provenance
     from archiver.state.site import CrawlRun, SiteState
 
 
@@ -116,12 +117,16 @@ class WordPressSpider(scrapy.Spider):
         """The discovery sources, best first, in rows: a row starts (once per crawl) when a
         source of the row before falls back. A new source is one line here."""
         blog, known = self.blog, self.known
+        first: tuple[Source, ...]
         if known is not None and known.run.incremental:
-            listings: Source = IncrementalListings(blog, self, known)
+            first = (
+                IncrementalListings(blog, self, known),
+                RestComments(blog, self, site_wide=False),
+            )
         else:
-            listings = RestListings(blog, self)
+            first = (RestListings(blog, self), RestComments(blog, self))
         return [
-            (listings,),
+            first,
             (Sitemaps(blog, self, KeySet, one_at_a_time=self.shared_crawl is None),),
             (Feeds(blog, self), ArchivePages(blog, self)),
         ]
@@ -232,6 +237,8 @@ class WordPressSpider(scrapy.Spider):
             reader, errback, kwargs = self.parse_post_page, self.on_post_page_failure, fetch.args
         elif fetch.source == COMMENT_PAGE:
             reader, errback, kwargs = self.parse_comment_page, self.on_failure, fetch.args
+        elif fetch.source == POST_PART:
+            reader, errback, kwargs = self.parse_post_part, self.on_post_part_failure, fetch.args
         else:  # a discovery source's: plain values only (pickled by a shared frontier)
             reader, errback = self.parse_discovery, self.on_discovery_failure
             kwargs = {"source": fetch.source, "step": fetch.step, "args": dict(fetch.args)}
@@ -257,17 +264,38 @@ class WordPressSpider(scrapy.Spider):
     def parse_comment_page(self, response: Response, post_id: int | None) -> AsyncIterator[Any]:
         return self._gated(self.pages.read_comments(response, post_id))
 
-    async def _gated(self, records: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async for item in records:
+    def parse_post_part(
+        self, response: Response, post: Post, bodies: list[str], pages: list[str]
+    ) -> AsyncIterator[Any]:
+        return self._gated(self.pages.read_part(response, post, bodies, pages))
+
+    async def _gated(self, records: AsyncGenerator[Any, bool | None]) -> AsyncIterator[Any]:
+        """The records and requests of a page's reader, each fetch through the gate, which
+        tells the reader whether it was sent."""
+        sent: bool | None = None
+        while True:
+            try:
+                item = await records.asend(sent)
+            except StopAsyncIteration:
+                return
+            sent = None
             if not isinstance(item, Fetch):
                 yield item
             elif (request := self.gate(item)) is not None:
+                sent = True
                 yield request
+            else:
+                sent = False
 
     def on_post_page_failure(self, failure: Failure) -> Iterator[Any]:
         kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
         api = (kwargs.get("api_post"), kwargs.get("api_source"))
         yield from self.pages.failed(fetch_failure(failure), *api)
+
+    def on_post_part_failure(self, failure: Failure) -> Iterator[Any]:
+        kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
+        part = (kwargs["post"], kwargs["bodies"], kwargs["pages"])
+        yield from self.pages.part_failed(fetch_failure(failure), *part)
 
     def on_failure(self, failure: Failure) -> None:
         # A redirected request failed: the URL the spider asked for is the one not archived.

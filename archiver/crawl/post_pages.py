@@ -5,9 +5,13 @@ named it, and the comments it shows; a comment page gives its comments. Both nam
 thread's other comment pages, each asked for once (a :class:`Fetch` for the spider's
 gate): pages are told apart by thread and number, not by URL, because the post's URL
 shows one of them (the newest or the oldest) that pagination links again as
-``/comment-page-N/``. A page that fails or is not HTML is reported, and what the REST
-API said of its post is still archived; a known post's page that answers 404 or 410 is
-no failure but a deletion (:meth:`archiver.crawl.known_site.KnownSite.deleted`).
+``/comment-page-N/``. A ``<!--nextpage-->`` post that no REST object named has its
+other pages fetched one after the other (:data:`POST_PART`, the post so far travelling
+with each request) and joined into one body before its record goes on; with REST they are
+not fetched: ``content.rendered`` holds every page. A page that fails or is not HTML is
+reported, and what the REST API said of its post is still archived; a known post's page
+that answers 404 or 410 is no failure but a deletion
+(:meth:`archiver.crawl.known_site.KnownSite.deleted`).
 """
 
 from __future__ import annotations
@@ -17,13 +21,20 @@ from typing import TYPE_CHECKING, Any, Final
 
 from archiver.discovery.source import Fetch, provenance, text_of
 from archiver.discovery.urls import canonical_key
+from archiver.extract.comment_views import HTML, field_sources
 from archiver.extract.comments import comment_page_key
 from archiver.extract.posts import merge_posts, post_from_api
-from archiver.extract.records import describe, read_comment_page, read_post_page
+from archiver.extract.records import (
+    describe,
+    join_post_pages,
+    read_comment_page,
+    read_post_page,
+    read_post_part,
+)
 from archiver.state.idsets import KeySet
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator, Mapping
+    from collections.abc import AsyncGenerator, Iterator, Mapping
 
     from archiver.crawl.extraction_pool import ExtractionPool
     from archiver.crawl.known_site import KnownSite
@@ -35,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 #: The reader of comment pages (a Fetch's ``source``).
 COMMENT_PAGE: Final = "comment_page"
+#: The reader of a multi-page post's other pages.
+POST_PART: Final = "post_part"
 
 
 class PostPages:
@@ -55,7 +68,9 @@ class PostPages:
         answer: Answer,
         api_post: Mapping[str, Any] | None = None,
         api_source: Provenance | None = None,
-    ) -> AsyncIterator[Post | Comment | Fetch]:
+    ) -> AsyncGenerator[Post | Comment | Fetch, bool | None]:
+        """A post's page: its post and comments; a fetch's ``yield`` evaluates to whether
+        the spider's gate sent it."""
         text = text_of(answer)
         if text is None:
             api = self.api_only(answer.url, api_post, api_source)
@@ -76,13 +91,51 @@ class PostPages:
             return
         records.html_post.provenance = [provenance(answer, "html")]
         post = merge_posts(api, records.html_post)
-        yield post
         for item in self._comments(answer, records, post.id):
             yield item
+        if api is None and records.post_pages:
+            bodies = [post.content_html]
+            if (yield self._part(post, bodies, records.post_pages)):
+                return  # the last page yields the post
+            self.reporter.fail(records.post_pages[0], "page of a multi-page post not fetched")
+            post = await self.extraction.run(join_post_pages, post, bodies)
+        yield post
+
+    def _part(self, post: Post, bodies: list[str], pages: list[str]) -> Fetch:
+        args = {"post": post, "bodies": bodies, "pages": pages[1:]}
+        return Fetch(pages[0], "post_part", POST_PART, args=args, awaited=True)
+
+    async def read_part(
+        self, answer: Answer, post: Post, bodies: list[str], pages: list[str]
+    ) -> AsyncGenerator[Post | Fetch, bool | None]:
+        """One more page of a multi-page post: its body joins the others; the next page is
+        asked for, or, after the last, the post with all its pages goes on."""
+        text = text_of(answer)
+        if text is None:
+            self.reporter.fail(answer.url, "page of a multi-page post is not HTML", answer.status)
+        else:
+            body, error = await self.extraction.run(read_post_part, answer.url, text)
+            if error:
+                self.reporter.fail(answer.url, f"extraction error: {error}", answer.status)
+            bodies = [*bodies, body]
+            post.provenance.append(provenance(answer, "html"))
+        if pages:
+            if (yield self._part(post, bodies, pages)):
+                return
+            self.reporter.fail(pages[0], "page of a multi-page post not fetched")
+        yield await self.extraction.run(join_post_pages, post, bodies)
+
+    def part_failed(
+        self, failure: Failure, post: Post, bodies: list[str], pages: list[str]
+    ) -> Iterator[Post]:
+        """A page of a multi-page post that failed: reported, the post kept with the
+        pages it has (the next ones are not asked for: their order is the post's)."""
+        self.reporter.fail(failure.asked_for or failure.url, failure.reason, failure.status)
+        yield join_post_pages(post, bodies)
 
     async def read_comments(
         self, answer: Answer, post_id: int | None
-    ) -> AsyncIterator[Comment | Fetch]:
+    ) -> AsyncGenerator[Comment | Fetch, bool | None]:
         text = text_of(answer)
         if text is None:
             self.reporter.fail(answer.url, "comment page is not HTML", answer.status)
@@ -101,6 +154,7 @@ class PostPages:
             # The post's id as merged with the API's, whatever the page itself showed.
             comment.post_id = post_id
             comment.provenance = [source]
+            comment.field_sources = field_sources(comment, HTML)
             yield comment
         if records.shown_comment_page is not None:
             thread = comment_page_key(answer.url)[0]

@@ -3,7 +3,9 @@
 Pages arrive in a different order on every crawl, so ``posts.jsonl`` and ``comments.jsonl``
 are sorted once the crawl has written them (on ``engine_stopped``, after the files are
 closed), with :func:`archiver.records.sorting.sort_jsonl`. A rebuild from the WARC sorts
-the same way, so the two are byte-identical.
+the same way, so the two are byte-identical. The lines of one comment (its REST view and
+its page's, see :mod:`archiver.crawl.pipelines`) become one merged line
+(:func:`archiver.extract.comment_views.merge_comment_records`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Self
 
 from scrapy import signals
 
+from archiver.extract.comment_views import merge_comment_records
 from archiver.records.sorting import comment_sort_key, post_sort_key, sort_jsonl
 from archiver.state.layout import COMMENTS_FILE, POSTS_FILE
 
@@ -41,7 +44,9 @@ class SortedRecordsExtension:
     def engine_stopped(self) -> None:
         if self.crawl_dir is None:
             return
-        for name, key in ((POSTS_FILE, post_sort_key), (COMMENTS_FILE, comment_sort_key)):
-            path = self.crawl_dir / name
-            if path.is_file():
-                sort_jsonl(path, key)
+        posts = self.crawl_dir / POSTS_FILE
+        if posts.is_file():
+            sort_jsonl(posts, post_sort_key)
+        comments = self.crawl_dir / COMMENTS_FILE
+        if comments.is_file():
+            sort_jsonl(comments, comment_sort_key, merge_comment_records)

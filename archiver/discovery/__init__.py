@@ -1,7 +1,9 @@
 """Pure discovery: where a blog lists its posts, and which URLs are worth fetching.
 
 One module per source, each with its pure functions and its source class, best first:
-``rest`` (:class:`~archiver.discovery.rest.RestListings`, the REST API), ``incremental``
+``rest`` (:class:`~archiver.discovery.rest.RestListings`, the REST API), ``rest_comments``
+(:class:`~archiver.discovery.rest_comments.RestComments`: every comment with its exact
+parent, and the merge of its REST and page views), ``incremental``
 (the REST id listings that take its place once a crawl of the site has finished, and
 the known posts asked for at the end), ``sitemaps`` (core, Yoast, Rank Math, robots.txt),
 ``feeds`` (RSS/Atom, latest posts only), ``archive_pages`` (HTML archive pages and

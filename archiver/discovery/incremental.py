@@ -5,9 +5,10 @@ finished: cheap listings of every post id with its ``modified`` time and every c
 (about one request per 100) tell new, edited and deleted posts and new and deleted
 comments; only the changed posts and the posts whose thread changed are fetched (their
 full REST objects, read as :class:`~archiver.discovery.rest.RestListings` reads a
-listing, then their pages), with a small budget of known posts' pages rechecked: what
-the listings cannot show (a theme change, a thread on a blog without REST comments) is
-caught in turn.
+listing, then their pages, and their REST comments, read by
+:class:`~archiver.discovery.rest_comments.RestComments`), with a small budget of known
+posts' pages rechecked: what the listings cannot show (a theme change, a thread on a
+blog without REST comments) is caught in turn.
 
 :class:`MissingPosts`: crawls without REST listings (full ones, sitemap, feed and HTML
 ones) ask at their end for the known posts they did not find; a 404 or 410 there is a
@@ -32,6 +33,7 @@ from archiver.discovery.rest import (
     unusable,
     usable_root,
 )
+from archiver.discovery.rest_comments import comments_listing
 from archiver.discovery.source import FALL_BACK, Fetch, post_page
 from archiver.extract.posts import int_or_none
 from archiver.records.values import rest_moment
@@ -185,6 +187,11 @@ class IncrementalListings:
                 url = api_url(root, f"wp/v2/{kind}", params)
                 # page 0: these posts only, no declared total, no further page
                 yield self._fetch(url, root, kind, 0, step="changed")
+        # The REST comments of the threads that changed (exact parents; read by RestComments).
+        with_comments = sorted(changed | threads)
+        for first in range(0, len(with_comments), API_PAGE_SIZE):
+            ids = with_comments[first : first + API_PAGE_SIZE]
+            yield comments_listing(root, 1, ",".join(map(str, ids)))
 
 
 class MissingPosts:

@@ -11,13 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urldefrag, urljoin
 
+from w3lib.url import canonicalize_url
+
+from archiver.extract import selectors as sel
+from archiver.extract.clean import clean_body
 from archiver.extract.comments import (
     comment_page_urls,
     extract_comments_from_html,
     shown_comment_page,
 )
-from archiver.extract.page import parse_html
+from archiver.extract.page import parse_html, xpath
 from archiver.extract.posts import extract_post_from_html, post_from_api
 
 if TYPE_CHECKING:
@@ -42,6 +47,8 @@ class PageRecords:
     # Which page of the thread this page shows (see shown_comment_page), if it tells; on
     # a post page only when the thread has other pages.
     shown_comment_page: int | None = None
+    # The post's other <!--nextpage--> pages (wp_link_pages' a.post-page-numbers), in order.
+    post_pages: list[str] = field(default_factory=list)
 
 
 def read_post_page(url: str, text: str, api_post: Mapping[str, Any] | None) -> PageRecords:
@@ -57,6 +64,8 @@ def read_post_page(url: str, text: str, api_post: Mapping[str, Any] | None) -> P
         records.html_post = extract_post_from_html(url, page)
         records.comments = extract_comments_from_html(url, page, records.html_post.id)
         records.comment_pages = comment_page_urls(url, page)
+        if not records.html_post.password_protected:
+            records.post_pages = post_page_urls(url, page)
         # Which page is shown only matters when the thread has other pages to tell apart
         # (and finding it walks the whole page).
         if records.comment_pages:
@@ -79,6 +88,39 @@ def read_comment_page(url: str, text: str, post_id: int | None) -> PageRecords:
         records.comments, records.comment_pages = [], []
         records.error = describe(error)
     return records
+
+
+def post_page_urls(url: str, page: HtmlElement) -> list[str]:
+    """The other pages of a ``<!--nextpage-->`` post, as its page links them, in order."""
+    own = canonicalize_url(urldefrag(url)[0])
+    found: list[str] = []
+    for href in xpath(page, _POST_PAGE_LINKS):
+        absolute = urldefrag(urljoin(url, str(href)))[0]
+        if absolute not in found and canonicalize_url(absolute) != own:
+            found.append(absolute)
+    return found
+
+
+_POST_PAGE_LINKS = "//a[" + sel.has_class("post-page-numbers") + "]/@href"
+
+
+def read_post_part(url: str, text: str) -> tuple[str, str]:
+    """(the body's cleaned HTML, an error) of one more page of a multi-page post."""
+    try:
+        post = extract_post_from_html(url, parse_html(text))
+    except Exception as error:
+        return "", describe(error)
+    return post.content_html, ""
+
+
+def join_post_pages(post: Post, bodies: list[str]) -> Post:
+    """``post`` (its first page's record) with the bodies of all its pages, first to last,
+    as one ``content_html`` (and its text, links and images): the record REST's
+    ``content.rendered`` gives, which holds every page."""
+    body = clean_body("\n".join(bodies), post.url)
+    post.content_html, post.content_text = body.html, body.text
+    post.links, post.images = body.links, body.images
+    return post
 
 
 def _shown_page(url: str, page: HtmlElement, comments: list[Comment]) -> int | None:

@@ -463,8 +463,10 @@ BOILERPLATE_SELECTORS = (
     # Kubrick (the default theme to WordPress 2.9) and its descendants print the post's
     # "This entry was posted on ... filed under ..." inside .entry.
     ".postmetadata",
-    # Post-level navigation inside the body (multi-page posts).
+    # Post-level navigation inside the body (multi-page posts): themes' wrapper, and
+    # wp_link_pages' own default one ("Pages: 1 2 3"; block themes print that).
     ".page-links",
+    ".post-nav-links",
     ".post-page-numbers",
 )
 # Whole texts of elements that are comment-form boilerplate (matched against the whole,

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from archiver import __version__
+from archiver.extract.comment_views import merge_comment_records
 from archiver.records.sorting import comment_sort_key, post_sort_key
 from archiver.state.layout import COMMENTS_FILE, POSTS_FILE, SUMMARY_FILE
 
@@ -58,7 +59,9 @@ def merge_crawl(crawl_dir: Path) -> dict[str, Any]:
             }
     sources = WarcSources(crawl_dir, list(summaries))
     posts = _merge_records(crawl_dir, sources, POSTS_FILE, post_sort_key, _post_key)
-    comments = _merge_records(crawl_dir, sources, COMMENTS_FILE, comment_sort_key, _comment_key)
+    comments = _merge_records(
+        crawl_dir, sources, COMMENTS_FILE, comment_sort_key, _comment_key, merge_comment_records
+    )
     summary = _merged_summary(crawl_dir, summaries, status, posts, comments)
     summary["failures"] += [
         {"url": url, "reason": "its response is only in the WARC of a worker that died"}
@@ -150,14 +153,20 @@ def _merge_records(
     name: str,
     sort_key: Callable[[dict[str, Any]], Any],
     identity: Callable[[dict[str, Any]], object],
+    combine: Callable[[list[dict[str, Any]]], dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """The records of ``name`` from every included worker, once each, sorted."""
+    """The records of ``name`` from every included worker, once each, sorted; with
+    ``combine``, one record's views from several workers (a comment's REST view and its
+    page's) merged into one."""
     records: dict[object, dict[str, Any]] = {}
     for worker in sources.workers:
         for record in _read_jsonl(crawl_dir / worker / name):
             for source in record.get("provenance") or []:
                 sources.resolve(source)
-            records.setdefault(identity(record), record)
+            key = identity(record)
+            known = records.setdefault(key, record)
+            if known is not record and combine is not None:
+                records[key] = combine([known, record])
     merged = sorted(records.values(), key=sort_key)
     path = crawl_dir / name
     tmp = path.with_name(path.name + ".merging")

@@ -118,5 +118,8 @@ class Comment:
     content_html: str = ""
     content_text: str = ""
     permalink: str = ""
+    # Which source gave each field ("api": the REST listing, "html": the page), as for
+    # posts: a comment seen in both is merged field by field.
+    field_sources: dict[str, str] = field(default_factory=dict)
     provenance: list[Provenance] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION

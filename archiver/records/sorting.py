@@ -6,14 +6,20 @@ id once the crawl has written them (:mod:`archiver.crawl.record_sorting`, on
 two are byte-identical. Sorting keeps only (key, offset, length) per line in memory, and
 at most :data:`RUN_ENTRIES` of them: a longer file is sorted in runs spilled to temporary
 files and merged (an external merge sort), so the sort's memory does not grow with the blog.
+
+A comment is seen by the REST listing and on its page: its two lines (same id, so
+adjacent once sorted) are merged into one as the file is rewritten (``combine``).
 """
 
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 import tempfile
 from typing import IO, TYPE_CHECKING, Any
+
+from archiver.records.lines import json_line
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -61,8 +67,13 @@ def _packed(key: SortKey, offset: int, length: int) -> int | None:
     return packed << _FIELD_BITS | length
 
 
-def sort_jsonl(path: Path, key: Callable[[dict[str, Any]], SortKey]) -> int:
-    """Sort the lines of a JSONL file in place (atomically); return the line count."""
+def sort_jsonl(
+    path: Path,
+    key: Callable[[dict[str, Any]], SortKey],
+    combine: Callable[[list[dict[str, Any]]], dict[str, Any]] | None = None,
+) -> int:
+    """Sort the lines of a JSONL file in place (atomically), lines of one id merged into
+    one by ``combine`` if given; return the line count."""
     sorter = LineSorter(path)
     try:
         with path.open("rb") as source:
@@ -71,7 +82,7 @@ def sort_jsonl(path: Path, key: Callable[[dict[str, Any]], SortKey]) -> int:
                 if line.strip():
                     sorter.add(key(json.loads(line)), offset, len(line))
                 offset += len(line)
-        return sorter.rewrite()
+        return sorter.rewrite(combine)
     finally:
         sorter.close()
 
@@ -104,12 +115,19 @@ class LineSorter:
                 self.close()
                 self._runs = [merged]
 
-    def rewrite(self) -> int:
-        """Rewrite the file in key order (atomically); return the line count."""
+    def rewrite(
+        self, combine: Callable[[list[dict[str, Any]]], dict[str, Any]] | None = None
+    ) -> int:
+        """Rewrite the file in key order (atomically); return the line count. With
+        ``combine``, the lines whose keys share their first part (the id) become one."""
         runs = [_read_run(run) for run in self._runs]
         last, self._entries = _sorted(self._entries), []
         try:
-            return _write_spans(self.path, map(_span_of, _merge([*runs, iter(last)])))
+            entries = _merge([*runs, iter(last)])
+            if combine is None:
+                return _write_spans(self.path, ([_span_of(e)] for e in entries))
+            groups = itertools.groupby(entries, key=lambda e: _as_tuple(e)[0][0])
+            return _write_spans(self.path, ([*map(_span_of, g)] for _, g in groups), combine)
         finally:
             self.close()
 
@@ -165,17 +183,29 @@ def _span_of(entry: Entry) -> tuple[int, int]:
     return offset, length
 
 
-def _write_spans(path: Path, spans: Iterable[tuple[int, int]]) -> int:
-    """Rewrite ``path`` as its lines at ``spans`` (offset, length), in that order; return
-    the line count."""
+def _write_spans(
+    path: Path,
+    groups: Iterable[list[tuple[int, int]]],
+    combine: Callable[[list[dict[str, Any]]], dict[str, Any]] | None = None,
+) -> int:
+    """Rewrite ``path`` as its lines at ``groups`` of spans (offset, length), in that
+    order, each group one line (``combine`` merges a group of several); return the line
+    count."""
     sorted_path = path.with_name(path.name + ".sorting")
     count = 0
     with path.open("rb") as source, sorted_path.open("wb") as target:
-        for offset, length in spans:
+        for spans in groups:
             count += 1
-            source.seek(offset)
-            line = source.read(length)
-            target.write(line if line.endswith(b"\n") else line + b"\n")
+            lines = []
+            for offset, length in spans:
+                source.seek(offset)
+                lines.append(source.read(length))
+            if len(lines) > 1 and combine is not None:
+                merged = combine([json.loads(line) for line in lines])
+                target.write(json_line(merged).encode("utf-8"))
+                continue
+            for line in lines:
+                target.write(line if line.endswith(b"\n") else line + b"\n")
     sorted_path.replace(path)
     return count
 

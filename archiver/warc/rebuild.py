@@ -16,10 +16,16 @@ The spider's decisions, replayed from what the WARC holds:
   pages from the home page on. Each canonical URL once, in scope and not denied, the home
   page never; redirects are followed as Scrapy did. A post whose page is missing or not a
   2xx HTML page keeps what the REST API said of it.
+* **The other pages of a multi-page post** (``<!--nextpage-->``) that no REST object
+  named are the ones its page links, joined into its body.
 * **Comment pages** are the ones each post page (and each comment page) links, told
   apart by post and page number, with the post's merged id.
-* Records are deduplicated by id (the first wins, as ``DeduplicatePipeline``), and sorted
-  as the crawl sorts them (:mod:`archiver.records.sorting`).
+* **REST comments** are the pages of the ``wp/v2/comments`` listing, read in page order
+  (each comment's depth follows from its parent's, as the crawl read them one after the
+  other) with :func:`archiver.discovery.rest_comments.comments_from_api`.
+* Records are deduplicated by id (the first wins, as ``DeduplicatePipeline``; a comment
+  keeps one record of each view, REST's and the page's), and sorted as the crawl sorts
+  them (:mod:`archiver.records.sorting`), a comment's two views merged into one line.
 * An **incremental crawl** (its WARC holds the REST id listings, ``_fields=``) wrote only
   new and edited posts and new comments: what the site's earlier crawl folders captured
   is left out the same way (``ChangedRecordsPipeline``). Its ``revisit`` records are
@@ -55,12 +61,20 @@ from w3lib.url import safe_url_string
 
 from archiver.discovery.archive_pages import archive_links, page_links
 from archiver.discovery.feeds import feed_entry_links, feed_links, is_comments_feed
+from archiver.discovery.rest_comments import comments_from_api
 from archiver.discovery.sitemaps import sitemap_urls
 from archiver.discovery.urls import blog_scope, canonical, is_allowed
+from archiver.extract.comment_views import HTML, REST, field_sources, merge_comment_records
 from archiver.extract.comments import comment_page_key
 from archiver.extract.page import parse_html
 from archiver.extract.posts import merge_posts, post_from_api
-from archiver.extract.records import describe, read_comment_page, read_post_page
+from archiver.extract.records import (
+    describe,
+    join_post_pages,
+    read_comment_page,
+    read_post_page,
+    read_post_part,
+)
 from archiver.records.items import Comment, Post, Provenance
 from archiver.records.lines import json_line, plain
 from archiver.records.sorting import LineSorter, comment_sort_key, post_sort_key
@@ -77,6 +91,7 @@ if TYPE_CHECKING:
     from archiver.warc.captures import Capture
 
 _REST_COLLECTION = re.compile(r"/wp/v2/(?:posts|pages)/?$")
+_REST_COMMENTS = re.compile(r"/wp/v2/comments/?$")
 _REDIRECT_MAX = 20  # Scrapy's REDIRECT_MAX_TIMES
 # Post pages per task: enough to make pickling and scheduling cheap, few enough to keep
 # every worker busy to the end.
@@ -151,6 +166,7 @@ class TaskResult:
     """What one post page and its comment pages gave: JSON lines with their sort keys."""
 
     posts: list[tuple[Any, int | None, str]] = field(default_factory=list)  # key, id, line
+    # key, the view's id (the comment's id * 2, + 1 for REST's view), line
     comments: list[tuple[Any, int, str]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
 
@@ -162,6 +178,7 @@ class Plan:
     tasks: list[PostTask] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     incremental: bool = False
+    comments: TaskResult = field(default_factory=lambda: TaskResult())  # REST's
 
 
 # --- discovery: which responses the spider read as what ----------------------------------
@@ -188,6 +205,7 @@ class Discovery:
                 self.plan.incremental = True  # only an incremental crawl lists ids alone
             else:
                 self._rest_listing(capture)
+        self._rest_comments()
         for capture in list(self.index.captures.values()):
             if _rest_route(capture.url) is None and _maybe_sitemap(capture):
                 self._sitemap(capture)
@@ -197,13 +215,8 @@ class Discovery:
 
     def _rest_listing(self, capture: Capture) -> None:
         page = self._page(capture)
-        if page is None or not 200 <= page.status < 300 or page.text is None:
-            return
-        try:
-            objects = json.loads(page.text)
-        except ValueError:
-            return
-        if not isinstance(objects, list) or not all(isinstance(obj, dict) for obj in objects):
+        objects = _json_objects(page)
+        if page is None or objects is None:
             return
         source = provenance(page, "api")
         for obj in objects:
@@ -213,6 +226,24 @@ class Discovery:
                 self.plan.failures.append(Failure(link or page.url, reason))
                 continue
             self._post(link, obj, source)
+
+    def _rest_comments(self) -> None:
+        """The pages of the REST comments listing, in page order (as the crawl read them:
+        one after the other, so that depths carry over from page to page)."""
+        listing: list[tuple[int, Capture]] = []
+        for capture in self.index.captures.values():
+            route = _rest_route(capture.url, _REST_COMMENTS)
+            if route is not None and "_fields" not in route[1]:
+                number = route[1].get("page", "1")
+                listing.append((int(number) if number.isdigit() else 1, capture))
+        depths: dict[int, int] = {}
+        for _, capture in sorted(listing, key=lambda item: item[0]):
+            answer = self._page(capture)
+            objects = _json_objects(answer)
+            if answer is None or objects is None:
+                continue
+            for comment in comments_from_api(objects, depths, provenance(answer, REST)):
+                _add_comment(self.plan.comments, comment)
 
     def _sitemap(self, capture: Capture) -> None:
         page = self._page(capture)
@@ -279,12 +310,28 @@ class Discovery:
             return None
 
 
-def _rest_route(url: str) -> tuple[str, dict[str, str]] | None:
-    """(route, query) of a REST collection URL of posts or pages, pretty or plain."""
+def _rest_route(
+    url: str, collection: re.Pattern[str] = _REST_COLLECTION
+) -> tuple[str, dict[str, str]] | None:
+    """(route, query) of a REST collection URL (of posts or pages by default), pretty or
+    plain."""
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     route = query.get("rest_route") or (parts.path if "/wp-json/" in parts.path else "")
-    return (route, query) if route and _REST_COLLECTION.search(route) else None
+    return (route, query) if route and collection.search(route) else None
+
+
+def _json_objects(page: Page | None) -> list[dict[str, Any]] | None:
+    """A 2xx answer's JSON list of objects; None when it is no such thing."""
+    if page is None or not 200 <= page.status < 300 or page.text is None:
+        return None
+    try:
+        objects = json.loads(page.text)
+    except ValueError:
+        return None
+    if not isinstance(objects, list) or not all(isinstance(obj, dict) for obj in objects):
+        return None
+    return objects
 
 
 def _maybe_sitemap(capture: Capture) -> bool:
@@ -376,9 +423,38 @@ def read_task(index: CaptureIndex, task: PostTask) -> TaskResult:
         return result
     records.html_post.provenance = [provenance(page, "html")]
     post = merge_posts(api, records.html_post)
+    if api is None and records.post_pages:
+        _join_pages(index, post, records.post_pages, result)
     _add_post(result, post)
     _comment_pages(index, task.scope, page, records, post.id, result)
     return result
+
+
+def _join_pages(index: CaptureIndex, post: Post, pages: list[str], result: TaskResult) -> None:
+    """A multi-page post's other pages joined into its body, one after the other until one
+    failed (as :class:`archiver.crawl.post_pages.PostPages` reads them)."""
+    bodies = [post.content_html]
+    for url in pages:
+        try:
+            page = resolve(index, url)
+        except Exception as error:
+            result.failures.append(Failure(url, f"unreadable record: {describe(error)}"))
+            break
+        if page is None or not 200 <= page.status < 300:
+            status = page.status if page is not None else None
+            reason = f"HTTP {status}" if status is not None else "no response in the WARC"
+            result.failures.append(Failure(url, reason, status))
+            break
+        if page.text is None:
+            reason = "page of a multi-page post is not HTML"
+            result.failures.append(Failure(page.url, reason, page.status))
+            continue
+        body, problem = read_post_part(page.url, page.text)
+        if problem:
+            result.failures.append(Failure(page.url, f"extraction error: {problem}", page.status))
+        bodies.append(body)
+        post.provenance.append(provenance(page, "html"))
+    join_post_pages(post, bodies)
 
 
 def _comment_pages(
@@ -400,6 +476,7 @@ def _comment_pages(
         for comment in records.comments:
             comment.post_id = post_id
             comment.provenance = [source]
+            comment.field_sources = field_sources(comment, HTML)
             _add_comment(result, comment)
         if records.shown_comment_page is not None:
             known.add((comment_page_key(page.url)[0], records.shown_comment_page))
@@ -459,7 +536,10 @@ def _add_post(result: TaskResult, post: Post) -> None:
 
 def _add_comment(result: TaskResult, comment: Comment) -> None:
     record = plain(comment)
-    result.comments.append((comment_sort_key(record), comment.id, json_line(record)))
+    # The REST view and the page's of one comment are two records until merged.
+    rest = bool(comment.provenance) and all(p.source == REST for p in comment.provenance)
+    view_id = comment.id * 2 + rest
+    result.comments.append((comment_sort_key(record), view_id, json_line(record)))
 
 
 # --- the whole rebuild ---------------------------------------------------------------------
@@ -540,6 +620,7 @@ def rebuild(
     output_dir.mkdir(parents=True, exist_ok=True)
     writer = _Writer(output_dir, known)
     failures = list(plan.failures)
+    writer.add(plan.comments)
     for result in _results(index, plan.tasks, workers or os.cpu_count() or 1):
         writer.add(result)
         failures.extend(result.failures)
@@ -607,12 +688,12 @@ class _Writer:
                 if modified is not None and modified == (json.loads(line)["modified"] or ""):
                     continue
             self._write(POSTS_FILE, key, line)
-        for key, comment_id, line in result.comments:
-            if comment_id in self.seen_comments:
+        for key, view_id, line in result.comments:
+            if view_id in self.seen_comments:
                 self.duplicates += 1
                 continue
-            self.seen_comments.add(comment_id)
-            if comment_id in self.known.comments:
+            self.seen_comments.add(view_id)
+            if view_id // 2 in self.known.comments:
                 continue
             self._write(COMMENTS_FILE, key, line)
 
@@ -625,11 +706,11 @@ class _Writer:
     def close(self) -> dict[str, int]:
         for stream in self.files.values():
             stream.close()
-        for sorter in self.sorters.values():
-            sorter.rewrite()
+        posts = self.sorters[POSTS_FILE].rewrite()
+        comments = self.sorters[COMMENTS_FILE].rewrite(merge_comment_records)
         return {
-            "posts": self.sorters[POSTS_FILE].count,
-            "comments": self.sorters[COMMENTS_FILE].count,
+            "posts": posts,
+            "comments": comments,
             "duplicates_dropped": self.duplicates,
         }
 

@@ -84,6 +84,7 @@ def test_home_page_leads_to_the_rest_listings(spider_and_events):
     assert [r.url.split("?")[0] for r in requests] == [
         f"{BASE}wp-json/wp/v2/posts",
         f"{BASE}wp-json/wp/v2/pages",
+        f"{BASE}wp-json/wp/v2/comments",  # the REST comments, beside the listings
     ]
     assert ("note", {"key": "rest_api_root", "value": f"{BASE}wp-json/"}) in events
 

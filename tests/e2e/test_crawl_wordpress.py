@@ -24,6 +24,7 @@ from tests.conftest import ROOT, read_jsonl, scrapy_crawl, wp
 pytestmark = pytest.mark.e2e
 
 SEED_TITLE = "Further thoughts on ‘Her’ by Spike Jonze"
+DISPLAY_DEPTH = 10  # the test blog's thread_comments_depth (tests/wordpress/seed.php)
 BOILERPLATE = (
     "Leave a Reply",
     "Fill in your details below",
@@ -172,12 +173,23 @@ def test_every_approved_comment_is_archived_in_its_thread(crawl, ground_truth):
     for comment_id in sorted(expected):
         parent = expected[comment_id]["parent_id"]
         depth[comment_id] = 1 if not parent else depth[parent] + 1
-    assert max(depth.values()) >= 5
+    assert max(depth.values()) > DISPLAY_DEPTH  # the deep thread
     for comment_id, truth in expected.items():
         comment = archived[comment_id]
         assert comment["post_id"] == truth["post_id"], comment_id
-        assert comment["parent_id"] == (truth["parent_id"] or None), comment_id
-        assert comment["depth"] == depth[comment_id], comment_id
+        if crawl["rest"] or depth[comment_id] <= DISPLAY_DEPTH:
+            assert comment["parent_id"] == (truth["parent_id"] or None), comment_id
+            assert comment["depth"] == depth[comment_id], comment_id
+        else:
+            # The page prints it at the display depth, under a parent that may not be its own.
+            assert comment["depth"] == DISPLAY_DEPTH, comment_id
+            assert comment["parent_uncertain"], comment_id
+        if crawl["rest"] and truth["type"] == "comment":
+            assert comment["parent_uncertain"] is False, comment_id
+            assert comment["field_sources"]["parent_id"] == "api", comment_id
+            assert {p["source"] for p in comment["provenance"]} == {"api", "html"}, comment_id
+        elif not crawl["rest"]:
+            assert set(comment["field_sources"].values()) == {"html"}, comment_id
         assert comment["type"] == truth["type"], comment_id
         # WordPress stores some names entity-encoded (pingbacks: "Blog &raquo; Title"), and
         # block themes show names through wptexturize (O'Brien becomes O’Brien).
@@ -188,6 +200,47 @@ def test_every_approved_comment_is_archived_in_its_thread(crawl, ground_truth):
             assert (comment["author"]["url"] or "").rstrip("/") == truth["author_url"].rstrip("/")
             f1 = _f1(_words(truth["content_html"]), re.findall(r"\w+", comment["content_text"]))
             assert f1 >= 0.99, (comment_id, f1)
+
+
+def test_the_deep_thread_has_its_true_parents_with_rest_and_says_when_unsure_without(
+    crawl, ground_truth
+):
+    """The seed's thread 12 levels deep on a blog that shows 10 (issue 18)."""
+    deep = ground_truth["special"]["deep"]
+    truth = [c for c in ground_truth["comments"] if c["post_id"] == deep]
+    archived = {c["id"]: c for c in crawl["comments"] if c["post_id"] == deep}
+    assert set(archived) == {c["id"] for c in truth}
+    assert max(c["depth"] for c in truth) == 12
+    beyond = [c for c in truth if c["depth"] > DISPLAY_DEPTH]
+    assert len(beyond) == 4
+    for comment in truth:
+        record = archived[comment["id"]]
+        if crawl["rest"]:
+            assert record["parent_id"] == comment["parent_id"], comment["id"]
+            assert record["depth"] == comment["depth"], comment["id"]
+            assert not record["parent_uncertain"]
+        elif comment["depth"] > DISPLAY_DEPTH:
+            assert record["parent_uncertain"], comment["id"]
+        else:
+            assert not record["parent_uncertain"], comment["id"]
+
+
+def test_a_multi_page_post_holds_all_its_pages_with_rest_and_without(crawl, ground_truth):
+    """The seed's three-page ``<!--nextpage-->`` post (issue 18): REST's content has every
+    page; without REST the other two pages are fetched and joined."""
+    post_id = ground_truth["special"]["nextpage"]
+    truth = next(p for p in ground_truth["posts"] if p["id"] == post_id)
+    (post,) = [p for p in crawl["posts"] if p["id"] == post_id]
+    assert re.findall(r"\w+", post["content_text"]) == _words(truth["content_html"])
+    for opening in ("First page", "Second page", "Third page"):
+        assert post["content_text"].count(opening) == 1
+    pages = [p["url"] for p in post["provenance"] if p["source"] == "html"]
+    # With REST the other pages are not fetched: its content.rendered holds them all.
+    assert (
+        pages == [truth["url"]]
+        if crawl["rest"]
+        else [truth["url"], f"{truth['url']}2/", f"{truth['url']}3/"]
+    )
 
 
 def test_nothing_that_must_never_be_archived_is_anywhere(crawl, ground_truth):

@@ -153,6 +153,9 @@ def test_second_crawl_captures_exactly_the_changes(crawls):
         changed["reply_parent"],
     )
     assert reply["content_text"] == "A reply written after the first crawl."
+    # Its thread's REST comments were read too (issue 18): one line, both views merged.
+    assert reply["field_sources"]["parent_id"] == "api"
+    assert sorted(p["source"] for p in reply["provenance"]) == ["api", "html"]
 
 
 def test_the_deletion_is_in_the_state_and_the_first_crawl_keeps_the_comment(crawls):

@@ -45,12 +45,18 @@ COMMENT_TREE = """() => [...document.querySelectorAll('li.comment')].map(li => {
 
 
 @pytest.fixture(scope="module")
-def offline_copy(archived_site: ArchivedSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def offline_copy(
+    archived_site: ArchivedSite,
+    tmp_path_factory: pytest.TempPathFactory,
+    ground_truth: dict[str, Any],
+) -> Path:
     output = tmp_path_factory.mktemp("offline") / "blog"
     result = archiver("site", str(archived_site.site_dir), "-o", str(output))
-    archived = read_jsonl(archived_site.full / "posts.jsonl")
-    posts = sum(1 for post in archived if post["type"] == "post")
-    assert result.stdout.startswith(f"site: {output / 'index.html'} ({posts} posts, 3 pages, ")
+    posts = sum(p["type"] == "post" for p in ground_truth["posts"])
+    pages = len(ground_truth["posts"]) - posts
+    assert result.stdout.startswith(
+        f"site: {output / 'index.html'} ({posts} posts, {pages} pages, "
+    )
     return output
 
 

@@ -68,6 +68,7 @@ def test_plain_keeps_field_order_and_leaves_the_record_alone():
         "content_html",
         "content_text",
         "permalink",
+        "field_sources",
         "provenance",
         "schema_version",
     ]

@@ -941,3 +941,62 @@ update_option('ba_special_posts', array_merge(get_option('ba_special_posts', arr
 delete_option('cron');
 ba_log('theme matrix posts: ' . json_encode($ba_matrix));
 /* ================================================================ end of theme matrix block */
+
+/* ================================================================== issue 18 (rest): deep thread, nextpage post
+ * Appended last so that no earlier id changes. (a) A thread 12 levels deep on a blog whose
+ * display depth is 10: WordPress prints the replies at depths 11 and 12 at depth 10, so only
+ * REST's `parent` tells their true parents. (b) A post in three <!--nextpage--> pages.
+ * Ids in the ground truth's `special` map: `deep`, `nextpage`. */
+$deep_date = '2024-05-04 09:00:00';
+$DEEP = ba_post(array(
+    'post_title'    => 'A conversation that went very deep',
+    'post_content'  => "Twelve replies, each answering the one before.\n\nThe blog shows ten levels; the rest are flattened.",
+    'post_date'     => $deep_date,
+    'post_category' => array($CAT['Notes']),
+    'tags_input'    => array('archive'),
+));
+$deep_parent = 0;
+$deep_chain = array();
+for ($level = 1; $level <= 12; $level++) {
+    $who = ($level % 2) ? $PEOPLE[($level * 5) % count($PEOPLE)] : $ADA_WHO;
+    $deep_parent = ba_comment($DEEP, $deep_parent, $who, ba_date($deep_date, 30 * $level),
+        "Reply at level $level of the deep thread: still answering the comment above.");
+    $deep_chain[$level] = $deep_parent;
+}
+// A second answer to the level-10 comment, after the chain: a flattened sibling at the display depth.
+ba_comment($DEEP, $deep_chain[10], $PEOPLE[3], ba_date($deep_date, 30 * 13),
+    'Another answer to level 10, written after the level 12 reply.');
+ba_comment($DEEP, $deep_chain[11], $PEOPLE[6], ba_date($deep_date, 30 * 14),
+    'A late answer to level 11.');
+
+function ba_nextpage_paragraphs(array $texts) {
+    return implode("\n\n", array_map(function ($t) {
+        return "<!-- wp:paragraph -->\n<p>$t</p>\n<!-- /wp:paragraph -->";
+    }, $texts));
+}
+$nextpage_date = '2024-05-11 08:30:00';
+$NEXTPAGE = ba_post(array(
+    'post_title'    => 'A long walk in three pages',
+    // Block markup, as the block editor saves a page break: block themes print the page
+    // links (wp_link_pages) only for a core/nextpage block, classic themes for both.
+    'post_content'  => ba_nextpage_paragraphs(array(
+            'First page: we left the station at dawn and followed the river north.',
+            'The path was muddy but the light was good.'))
+        . "\n\n<!-- wp:nextpage -->\n<!--nextpage-->\n<!-- /wp:nextpage -->\n\n"
+        . ba_nextpage_paragraphs(array(
+            'Second page: by noon the valley opened and we ate bread by the old mill.',
+            'A heron watched us the whole time.'))
+        . "\n\n<!-- wp:nextpage -->\n<!--nextpage-->\n<!-- /wp:nextpage -->\n\n"
+        . ba_nextpage_paragraphs(array(
+            'Third page: the last climb took an hour, and the view from the ridge was worth every step.',
+            'We were home before dark.')),
+    'post_date'     => $nextpage_date,
+    'post_category' => array($CAT['Travel']),
+    'tags_input'    => array('trains'),
+));
+ba_comment($NEXTPAGE, 0, $PEOPLE[10], ba_date($nextpage_date, 120), 'Which page had the heron? All three were lovely.');
+
+update_option('ba_special_posts', array_merge((array) get_option('ba_special_posts', array()),
+    array('deep' => $DEEP, 'nextpage' => $NEXTPAGE)), 'no');
+ba_log("issue 18 block: deep=$DEEP nextpage=$NEXTPAGE");
+/* ================================================================== end of issue 18 (rest) block */
