@@ -72,7 +72,7 @@ def merge_comment_records(records: list[dict[str, Any]]) -> dict[str, Any]:
         chosen, origin = value, first
         if name == "author":  # name and URL each from whichever view has it
             other = page.get(name) or {}
-            chosen = {key: value.get(key) or other.get(key) or value.get(key) for key in value}
+            chosen = {key: _either(value.get(key), other.get(key)) for key in value}
             origin = first if any(value.values()) else page
         elif (name in _PAGE_FIRST or not _filled(value)) and _filled(page.get(name)):
             chosen, origin = page.get(name), page
@@ -97,6 +97,14 @@ def merge_comment_records(records: list[dict[str, Any]]) -> dict[str, Any]:
     merged["field_sources"] = sources
     merged["provenance"] = [p for r in (first, page) for p in r.get("provenance") or []]
     return {name: merged[name] for name in first}  # the record's own key order
+
+
+def _either(first: object, other: object) -> object:
+    """``first`` if it holds something, else ``other``; null when neither does and either
+    is null (a URL no view gave), else ``first`` (an empty name)."""
+    if first or other:
+        return first or other
+    return None if first is None or other is None else first
 
 
 def _filled(value: object) -> bool:

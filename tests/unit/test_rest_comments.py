@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 
 PAGES = [Recorded.of("api", f"deep-comments-{page}.json") for page in (1, 2)]
 TRUTH = json.loads(fixture_path("api", "deep-comments-1.meta.json").read_text("utf-8"))["truth"]
-BY_ID = {c["id"]: c for c in TRUTH["comments"]}
+# The ground truth as WordPress stores it (parent 0 for a top-level comment), in the
+# records' convention (null).
+BY_ID = {c["id"]: {**c, "parent_id": c["parent_id"] or None} for c in TRUTH["comments"]}
 SOURCE = Provenance(url=PAGES[0].url, source=REST)
 
 
@@ -65,8 +67,8 @@ def test_rest_gives_every_comment_its_true_parent_and_depth_across_pages():
         assert (comment.parent_id, comment.depth) == (truth["parent_id"], truth["depth"])
         assert comment.post_id == TRUTH["post_id"]
         assert comment.author.name == truth["author_name"]
-        assert comment.author.url == truth["author_url"]
-        assert comment.published == truth["date_gmt"]
+        assert comment.author.url == (truth["author_url"] or None)
+        assert comment.published == truth["date_gmt"].replace("+00:00", "Z")
         assert not comment.parent_uncertain
         assert comment.field_sources["parent_id"] == REST
         assert comment.content_text.startswith(("Reply at level", "Another", "A late"))
@@ -109,14 +111,15 @@ def test_merged_views_have_the_true_parents_whichever_came_first():
 def test_the_page_fills_what_rest_left_empty():
     rest = plain(_rest_comments()[0])
     page = plain(_page_comments()[0])
-    rest["author"]["url"] = ""
+    rest["author"]["url"] = None
     rest["content_html"] = ""
     merged = merge_comment_records([rest, page])
     assert merged["author"] == {"name": rest["author"]["name"], "url": page["author"]["url"]}
     assert merged["content_html"] == page["content_html"]
     assert merged["field_sources"]["content_html"] == HTML
     assert merged["field_sources"]["published"] == HTML  # the page's full timestamp first
-    rest["content_html"] = page["published"] = ""
+    rest["content_html"] = ""
+    page["published"] = None
     merged = merge_comment_records([rest, page])
     assert (merged["published"], merged["field_sources"]["published"]) == (rest["published"], REST)
 
