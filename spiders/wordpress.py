@@ -1,15 +1,12 @@
 """The ``wordpress`` spider: ``scrapy crawl wordpress -a url=https://blog.example/``.
 
-It holds the order of the discovery sources (:meth:`WordPressSpider.order`: the REST API,
-then sitemaps, then feeds and HTML archive pages, each row started when a source of the
-row before falls back), the one gate every request passes (:meth:`~WordPressSpider.gate`)
-and the Scrapy wiring. The sources (:mod:`archiver.discovery`) say what to fetch and read
-the answers; post and comment pages are read into records by :mod:`archiver.crawl.post_pages`.
-
-With the site's state it resumes an interrupted crawl in its folder, and once a crawl
-has finished the next ones are incremental (:mod:`archiver.discovery.incremental`): the
-REST id listings tell what changed, and only that is fetched; crawls without them ask
-at their end for the known posts they did not find (a 404 or 410: deleted).
+It holds the order of the discovery sources (:meth:`WordPressSpider.order`: REST, then
+sitemaps, then feeds and archive pages, a row started when a source of the row before
+falls back), the one gate every request passes (:meth:`~WordPressSpider.gate`) and the
+Scrapy wiring. The sources (:mod:`archiver.discovery`) say what to fetch and read the
+answers; post and comment pages become records in :mod:`archiver.crawl.post_pages`. With
+the site's state it resumes an interrupted crawl, and later crawls are incremental
+(:mod:`archiver.discovery.incremental`).
 """
 
 from __future__ import annotations
@@ -26,7 +23,7 @@ from archiver.crawl.extraction_pool import ExtractionPool, default_workers
 from archiver.crawl.failures import fetch_failure
 from archiver.crawl.known_site import open_crawl
 from archiver.crawl.pacing import queue_room
-from archiver.crawl.post_pages import COMMENT_PAGE, POST_PART, PostPages
+from archiver.crawl.post_pages import COMMENT_PAGE, POST_PART, PostPages, through_gate
 from archiver.discovery.archive_pages import ArchivePages
 from archiver.discovery.blog import Blog
 from archiver.discovery.feeds import Feeds
@@ -47,7 +44,7 @@ from archiver.fleet.distributed import SharedCrawl
 from archiver.state.idsets import KeySet
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
+    from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 
     from scrapy.crawler import Crawler
     from scrapy.http import Response
@@ -224,10 +221,9 @@ class WordPressSpider(scrapy.Spider):
                 self._inc("archiver/requests/skipped_denied_or_out_of_scope")
                 return None
             key = canonical(fetch.url)
-            seen_key = canonical_key(key)
-            if seen_key in self.seen:
+            if (seen_key := canonical_key(key)) in self.seen:
                 return None
-            self.seen.add(seen_key)
+            self.seen.add(seen_key)  # before claiming: an unclaimed URL is asked for once
             if not self._claim(key):
                 return None
             self._inc(f"archiver/requests/{fetch.kind}")
@@ -238,17 +234,14 @@ class WordPressSpider(scrapy.Spider):
         elif fetch.source == COMMENT_PAGE:
             reader, errback, kwargs = self.parse_comment_page, self.on_failure, fetch.args
         elif fetch.source == POST_PART:
-            reader, errback, kwargs = self.parse_post_part, self.on_post_part_failure, fetch.args
+            reader, errback, kwargs = self.parse_post_part, self.on_post_page_failure, fetch.args
         else:  # a discovery source's: plain values only (pickled by a shared frontier)
             reader, errback = self.parse_discovery, self.on_discovery_failure
             kwargs = {"source": fetch.source, "step": fetch.step, "args": dict(fetch.args)}
         # awaited: Scrapy's duplicate filter must not drop it silently after a redirect.
+        again = fetch.awaited or fetch.again
         return scrapy.Request(
-            fetch.url,
-            callback=reader,
-            errback=errback,
-            cb_kwargs=dict(kwargs),
-            dont_filter=fetch.awaited or fetch.again,
+            fetch.url, reader, errback=errback, cb_kwargs=dict(kwargs), dont_filter=again
         )
 
     # --- posts and comments (read by archiver.crawl.post_pages) --------------------------
@@ -259,43 +252,20 @@ class WordPressSpider(scrapy.Spider):
         api_post: Mapping[str, Any] | None = None,
         api_source: Provenance | None = None,
     ) -> AsyncIterator[Any]:
-        return self._gated(self.pages.read_post(response, api_post, api_source))
+        return through_gate(self.pages.read_post(response, api_post, api_source), self.gate)
 
     def parse_comment_page(self, response: Response, post_id: int | None) -> AsyncIterator[Any]:
-        return self._gated(self.pages.read_comments(response, post_id))
+        return through_gate(self.pages.read_comments(response, post_id), self.gate)
 
     def parse_post_part(
         self, response: Response, post: Post, bodies: list[str], pages: list[str]
     ) -> AsyncIterator[Any]:
-        return self._gated(self.pages.read_part(response, post, bodies, pages))
-
-    async def _gated(self, records: AsyncGenerator[Any, bool | None]) -> AsyncIterator[Any]:
-        """The records and requests of a page's reader, each fetch through the gate, which
-        tells the reader whether it was sent."""
-        sent: bool | None = None
-        while True:
-            try:
-                item = await records.asend(sent)
-            except StopAsyncIteration:
-                return
-            sent = None
-            if not isinstance(item, Fetch):
-                yield item
-            elif (request := self.gate(item)) is not None:
-                sent = True
-                yield request
-            else:
-                sent = False
+        return through_gate(self.pages.read_part(response, post, bodies, pages), self.gate)
 
     def on_post_page_failure(self, failure: Failure) -> Iterator[Any]:
+        """A post page's or a multi-page post's part's errback."""
         kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
-        api = (kwargs.get("api_post"), kwargs.get("api_source"))
-        yield from self.pages.failed(fetch_failure(failure), *api)
-
-    def on_post_part_failure(self, failure: Failure) -> Iterator[Any]:
-        kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
-        part = (kwargs["post"], kwargs["bodies"], kwargs["pages"])
-        yield from self.pages.part_failed(fetch_failure(failure), *part)
+        yield from self.pages.page_failed(fetch_failure(failure), kwargs)
 
     def on_failure(self, failure: Failure) -> None:
         # A redirected request failed: the URL the spider asked for is the one not archived.

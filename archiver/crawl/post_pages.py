@@ -34,7 +34,7 @@ from archiver.extract.records import (
 from archiver.state.idsets import KeySet
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, Iterator, Mapping
+    from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
 
     from archiver.crawl.extraction_pool import ExtractionPool
     from archiver.crawl.known_site import KnownSite
@@ -166,6 +166,12 @@ class PostPages:
             self.comment_pages.add(key)
             yield Fetch(url, "comment_page", COMMENT_PAGE, args={"post_id": post_id})
 
+    def page_failed(self, failure: Failure, args: Mapping[str, Any]) -> Iterator[Post]:
+        """A post page's or a post part's request failed (``args``: its callback's)."""
+        if "bodies" in args:
+            return self.part_failed(failure, args["post"], args["bodies"], args["pages"])
+        return self.failed(failure, args.get("api_post"), args.get("api_source"))
+
     def failed(
         self,
         failure: Failure,
@@ -196,6 +202,28 @@ class PostPages:
             return None
         post.provenance = [api_source] if api_source else []
         return post
+
+
+async def through_gate(
+    records: AsyncGenerator[Any, bool | None], gate: Callable[[Fetch], Any | None]
+) -> AsyncIterator[Any]:
+    """The records and requests of a page's reader, each fetch through ``gate`` (the
+    spider's: its request, or None when not asked for), which tells the reader whether it
+    was sent."""
+    sent: bool | None = None
+    while True:
+        try:
+            item = await records.asend(sent)
+        except StopAsyncIteration:
+            return
+        sent = None
+        if not isinstance(item, Fetch):
+            yield item
+        elif (request := gate(item)) is not None:
+            sent = True
+            yield request
+        else:
+            sent = False
 
 
 def thread_page_key(thread: str, page: int | None) -> int:
