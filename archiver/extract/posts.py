@@ -220,11 +220,25 @@ def _first_moment(node: HtmlElement, xpaths: Iterable[str]) -> Moment | None:
     clock_only = None
     for expression in xpaths:
         for found in xpath(node, expression):
+            if _in_listed_post(found):
+                continue  # a Query Loop's or Latest Posts' date inside the body: not ours
             moment = read_moment(found)
             if moment is not None and moment.utc is not None:
                 return moment
             clock_only = clock_only or moment
     return clock_only
+
+
+def _in_listed_post(found: object) -> bool:
+    """Whether an XPath result (an attribute's value) sits in another post's listing
+    inside this post (:data:`~archiver.extract.selectors.LISTED_POSTS_CLASSES`)."""
+    getparent = getattr(found, "getparent", None)
+    element = getparent() if getparent is not None else None
+    while element is not None:
+        if sel.LISTED_POSTS_CLASSES.intersection((element.get("class") or "").split()):
+            return True
+        element = element.getparent()
+    return False
 
 
 def _set_dates(post: Post, moment: Moment | None, name: str) -> None:

@@ -216,7 +216,7 @@ def test_the_deep_thread_has_its_true_parents_with_rest_and_says_when_unsure_wit
     for comment in truth:
         record = archived[comment["id"]]
         if crawl["rest"]:
-            assert record["parent_id"] == comment["parent_id"], comment["id"]
+            assert record["parent_id"] == (comment["parent_id"] or None), comment["id"]
             assert record["depth"] == comment["depth"], comment["id"]
             assert not record["parent_uncertain"]
         elif comment["depth"] > DISPLAY_DEPTH:

@@ -110,3 +110,13 @@ def test_with_threading_off_every_parent_but_the_first_is_uncertain(theme):
     assert [c.parent_uncertain for c in comments] == [False] + [True] * (len(comments) - 1)
     true_parent = {c["id"]: c["parent_id"] or None for c in truth["comments"]}
     assert all(c.parent_uncertain for c in comments if true_parent[c.id] != c.parent_id)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("name", ["query-loop", "latest-posts"])
+def test_a_post_listing_others_keeps_its_own_date(theme, name):
+    """The listed posts' dates (inside the body) are not the post's, under either theme."""
+    records, truth = _load(theme, name)
+    post = records.html_post
+    assert post is not None
+    assert post.published == truth["post"]["date_gmt"].replace("+00:00", "Z")
