@@ -316,6 +316,9 @@ class _OwnParts:
     permalink: HtmlElement | None = None
     reply_link: bool = False
     alias_ids: list[HtmlElement] = field(default_factory=list)
+    # Where a theme without time[datetime] prints the date as text: the permalink's text
+    # (core's xhtml format, Kubrick) and the date classes' (comment-date, comment-metadata).
+    date_texts: list[HtmlElement] = field(default_factory=list)
 
     @classmethod
     def read(cls, item: CommentElement, by_element: dict[HtmlElement, CommentElement]) -> _OwnParts:
@@ -333,11 +336,16 @@ class _OwnParts:
                     parts.authors[word] = node
                 if word in sel.REPLY_LINK_CLASSES:
                     parts.reply_link = True
+                if word in sel.COMMENT_DATE_TEXT_CLASSES:
+                    parts.date_texts.append(node)
+            if node.tag in sel.COMMENT_DATE_TEXT_TAGS:
+                parts.date_texts.append(node)
             tag = node.tag
             if tag == "a":
                 href = node.get("href") or ""
                 if parts.permalink is None and href.endswith(anchor):
                     parts.permalink = node
+                    parts.date_texts.insert(0, node)
                 if parts.url_link is None and "url" in words:
                     parts.url_link = node
             elif tag == "time" and parts.time is None:
@@ -376,7 +384,7 @@ class _OwnParts:
 
     def published(self, offset: timedelta | None) -> Moment | None:
         if self.time is None:
-            return None
+            return self._text_date()
         moment = read_moment(self.time.get("datetime"))
         if moment is not None:
             return moment
@@ -390,6 +398,21 @@ class _OwnParts:
                 return Moment(None, wall.isoformat())
             return read_moment(wall.replace(tzinfo=timezone(offset)).isoformat())
         return None
+
+    def _text_date(self) -> Moment | None:
+        """A date printed as text ("February 13, 2014 at 7:42 pm"): the blog's clock only
+        (``published`` stays null): the post's offset may not be the comment's, across a
+        change to summer time, and no zone is guessed."""
+        for node in self.date_texts:
+            # "· February 13, 2014 at 9:05 pm" (Hestia): the words from the first letter on.
+            words = " ".join(node.text_content().split())
+            moment = read_moment(_FROM_FIRST_LETTER.sub("", words))
+            if moment is not None and moment.local is not None:
+                return moment
+        return None
+
+
+_FROM_FIRST_LETTER = re.compile(r"^[^A-Za-z]+")
 
 
 def page_utc_offset(page: HtmlElement) -> timedelta | None:

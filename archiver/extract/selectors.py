@@ -220,6 +220,12 @@ COMMENT_AUTHOR_NOISE_CLASSES = frozenset(
         "says",
     }
 )
+# Where themes without time[datetime] print a comment's date as text (besides the
+# permalink's own text).
+COMMENT_DATE_TEXT_CLASSES = frozenset(
+    {"comment-date", "comment_date", "comment-time", "commentmetadata", "comment-metadata"}
+)
+COMMENT_DATE_TEXT_TAGS = frozenset({"small"})  # Hestia's heading: "<small>· date</small>"
 # Parts of a comment that are never its text: meta, author box, avatar, actions.
 COMMENT_META_CLASSES = frozenset(
     {

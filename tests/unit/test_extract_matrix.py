@@ -88,3 +88,23 @@ def test_an_untitled_post_is_found_on_its_archive_page(theme):
     assert truth["untitled"] in posts
     # Only the day's permalinks: no term, author, date or feed link.
     assert all(post.startswith(url) and post != url for post in posts), posts
+
+
+@pytest.mark.parametrize("theme", ["ba-hestia", "ba-kubrick", "ba-noarticle"])
+def test_a_comment_date_printed_as_text_is_the_blogs_clock(theme):
+    """Themes that print a comment's date as text only ("February 13, 2014 at 7:42 pm"),
+    no time[datetime]: the blog's clock in ``published_local``, to the minute; no zone is
+    guessed, so ``published`` stays null."""
+    url, text, truth = _load(f"{theme}-seed-post")
+    assert "datetime" not in text.split('id="comments"', 1)[1]
+    comments = {c.id: c for c in read_post_page(url, text, None).comments}
+    for want in truth["comments"]:
+        comment = comments[want["id"]]
+        assert comment.published is None
+        assert comment.published_local, (theme, want["id"])
+        local = datetime.fromisoformat(comment.published_local)
+        assert local.tzinfo is None
+        utc = datetime.fromisoformat(want["date_gmt"]).replace(tzinfo=None)
+        hours = (local - utc).total_seconds() / 3600  # the blog's offset: whole hours
+        assert hours == int(hours), (theme, want["id"])
+        assert abs(hours) <= 14, (theme, want["id"])
