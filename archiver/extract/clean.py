@@ -139,7 +139,7 @@ def clean_fragment(container: Tag) -> Tag:
     while stack:
         node = stack.pop()
         if isinstance(node, Tag):
-            if node.name in _DANGEROUS_TAGS or _is_boilerplate(node):
+            if node.name in _DANGEROUS_TAGS or _is_boilerplate(node) or _is_page_links(node):
                 node.decompose()
                 continue
             _make_attributes_safe(node)
@@ -150,6 +150,17 @@ def clean_fragment(container: Tag) -> Tag:
             triggered.append(node)
     _drop_boilerplate_texts(container, triggered)
     return container
+
+
+# wp_link_pages with a theme's own wrapper ("<p><strong>Pages:</strong> 1 2 3</p>",
+# Kubrick's): navigation between a multi-page post's pages, not its text.
+_PAGE_LINKS_TEXT = re.compile(r"(?:Pages?\s*:?)?[\s\d]*")
+
+
+def _is_page_links(tag: Tag) -> bool:
+    if tag.name != "p" or tag.find(class_="post-page-numbers", recursive=False) is None:
+        return False
+    return bool(_PAGE_LINKS_TEXT.fullmatch(_WHITESPACE.sub(" ", tag.get_text()).strip()))
 
 
 def _is_boilerplate(tag: Tag) -> bool:

@@ -107,3 +107,18 @@ def test_one_parse_for_fragments_that_do_not_close_what_they_open():
     fragments = ["<p>one <b>bold", "<ul><li>two", "<table><tr><td>three", "four</p>", ""]
     expected = [clean_body(html, "https://blog.example/") for html in fragments]
     assert clean_bodies(fragments, "https://blog.example/") == expected
+
+
+def test_a_themes_own_page_links_wrapper_is_navigation_not_text():
+    # wp_link_pages() with Kubrick's arguments ("before" => "<p><strong>Pages:</strong> "),
+    # as the test WordPress's ba-kubrick theme printed it for the seed's three-page post.
+    recorded = (
+        '<p>We were home before dark.</p>\n<p><strong>Pages:</strong>  <span class="post-page-'
+        'numbers current" aria-current="page">1</span> <a href="http://127.0.0.1:8111/2024/05/'
+        '11/a-long-walk-in-three-pages/2/" class="post-page-numbers">2</a> <a href="http://127.'
+        '0.0.1:8111/2024/05/11/a-long-walk-in-three-pages/3/" class="post-page-numbers">3</a></p>'
+    )
+    body = clean_body(recorded + "<p>Pages: a word about pages 2 and 3.</p>", "http://127.0.0.1/")
+    expected = "We were home before dark. Pages: a word about pages 2 and 3."
+    assert " ".join(body.text.split()) == expected
+    assert body.links == []
