@@ -19,7 +19,7 @@ from archiver.extract.page import (
     inner_html,
     xpath,
 )
-from archiver.extract.scope import find_scope, find_title, term_lists_in
+from archiver.extract.scope import find_scope, find_title, in_listing, term_lists_in
 from archiver.extract.systems import external_comment_system
 from archiver.records.items import Author, Post, Term
 from archiver.records.values import Moment, read_moment, rest_moment
@@ -43,8 +43,8 @@ def extract_post_from_html(url: str, page: HtmlElement) -> Post:
     post.canonical_url = first_value(page, (sel.CANONICAL_XPATH,)) or None
     post.slug = _slug_from_url(post.canonical_url or url)
     post.language = first_value(page, (sel.LANGUAGE_XPATH,)) or None
-    _set_dates(post, _first_moment(article, sel.PUBLISHED_XPATHS), "published")
-    _set_dates(post, _first_moment(article, sel.MODIFIED_XPATHS), "modified")
+    _set_dates(post, _first_moment(article, sel.PUBLISHED_XPATHS, scope.post_id), "published")
+    _set_dates(post, _first_moment(article, sel.MODIFIED_XPATHS, scope.post_id), "modified")
     author = first_element(article, sel.AUTHOR_NAME_XPATHS)
     if author is not None:
         post.author = Author(
@@ -213,32 +213,22 @@ def _rendered(value: object) -> str:
     return str(value or "")
 
 
-def _first_moment(node: HtmlElement, xpaths: Iterable[str]) -> Moment | None:
+def _first_moment(node: HtmlElement, xpaths: Iterable[str], post_id: int | None) -> Moment | None:
     """The first value of ``xpaths`` that names a moment (in UTC), else the first that
     gives the blog's clock only: a theme's text date in one ``time[datetime]`` must not hide
-    the ISO date of the next."""
+    the ISO date of the next. Dates of other posts listed inside this one are skipped
+    (:func:`~archiver.extract.scope.in_listing`)."""
     clock_only = None
     for expression in xpaths:
         for found in xpath(node, expression):
-            if _in_listed_post(found):
+            element = getattr(found, "getparent", lambda: None)()
+            if element is not None and in_listing(element, post_id, include_self=True):
                 continue  # a Query Loop's or Latest Posts' date inside the body: not ours
             moment = read_moment(found)
             if moment is not None and moment.utc is not None:
                 return moment
             clock_only = clock_only or moment
     return clock_only
-
-
-def _in_listed_post(found: object) -> bool:
-    """Whether an XPath result (an attribute's value) sits in another post's listing
-    inside this post (:data:`~archiver.extract.selectors.LISTED_POSTS_CLASSES`)."""
-    getparent = getattr(found, "getparent", None)
-    element = getparent() if getparent is not None else None
-    while element is not None:
-        if sel.LISTED_POSTS_CLASSES.intersection((element.get("class") or "").split()):
-            return True
-        element = element.getparent()
-    return False
 
 
 def _set_dates(post: Post, moment: Moment | None, name: str) -> None:

@@ -59,7 +59,7 @@ def find_post_id(page: HtmlElement) -> int | None:
             return int(str(value).strip())
     for article in xpath(page, "//article[starts-with(@id, 'post-')]"):
         match = sel.POST_ID_FROM_ARTICLE_ID.match(article.get("id") or "")
-        if match and not _in_listing(article, None):
+        if match and not in_listing(article, None):
             return int(match.group(1))
     return None
 
@@ -124,7 +124,7 @@ def find_title(scope: PostScope) -> HtmlElement | None:
             for element in xpath(where, f".//*[{sel.has_class(name)}]"):
                 if (
                     _outside(element, scope.body)
-                    and not _in_listing(element, scope.post_id)
+                    and not in_listing(element, scope.post_id)
                     and not _in_comments(element, set())
                 ):
                     return element
@@ -151,7 +151,7 @@ def _body_candidates(
         element
         for element in xpath(scope, expression)
         if isinstance(element, lxml.html.HtmlElement)
-        and not _in_listing(element, post_id)
+        and not in_listing(element, post_id)
         and not _in_comments(element, comments)
     ]
     outermost = [
@@ -173,7 +173,7 @@ def _own_wrapper(page: HtmlElement, post_id: int | None) -> HtmlElement | None:
             if (
                 isinstance(element, lxml.html.HtmlElement)
                 and element.tag != "body"
-                and not _in_listing(element, post_id)
+                and not in_listing(element, post_id)
             ):
                 return element
     return None
@@ -185,13 +185,13 @@ def _first_element(
     for expression in expressions:
         for element in xpath(page, expression):
             if isinstance(element, lxml.html.HtmlElement) and (
-                element.tag == "body" or not _in_listing(element, post_id, include_self=True)
+                element.tag == "body" or not in_listing(element, post_id, include_self=True)
             ):
                 return element
     return None
 
 
-def _in_listing(element: HtmlElement, post_id: int | None, include_self: bool = False) -> bool:
+def in_listing(element: HtmlElement, post_id: int | None, include_self: bool = False) -> bool:
     """True when ``element`` is part of another post listed on the page: a Query Loop or
     Latest Posts item, related posts, any ``post-Q`` wrapper with Q not this post."""
     node = element if include_self else element.getparent()
