@@ -24,6 +24,7 @@ from archiver.crawl.failures import fetch_failure
 from archiver.crawl.known_site import open_crawl
 from archiver.crawl.pacing import queue_room
 from archiver.crawl.post_pages import COMMENT_PAGE, POST_PART, PostPages, through_gate
+from archiver.crawl.preflight import check_url
 from archiver.discovery.archive_pages import ArchivePages
 from archiver.discovery.blog import Blog
 from archiver.discovery.feeds import Feeds
@@ -65,6 +66,7 @@ class WordPressSpider(scrapy.Spider):
             raise ValueError(
                 "give the blog's address: scrapy crawl wordpress -a url=https://blog.example/"
             )
+        check_url(url)  # as ``archiver crawl`` does: no DNS retries on ``example``
         self.url = normalize_start_url(url)
         self.scope = blog_scope(self.url)
         self.blog = Blog(self.url, self.scope)  # what the sources know of it

@@ -18,6 +18,7 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from archiver.crawl import signals
+from archiver.crawl.preflight import InputError
 from archiver.discovery.source import Fetch
 from archiver.discovery.urls import normalize_start_url
 from archiver.extract.posts import post_from_api
@@ -201,6 +202,16 @@ def test_start_url_forms():
 def test_a_url_is_required():
     with pytest.raises(ValueError, match="give the blog's address"):
         WordPressSpider()
+
+
+@pytest.mark.parametrize(
+    ("url", "said"), [("example", "no dot"), ("ftp://blog.example/", "only http and https")]
+)
+def test_scrapy_crawl_checks_the_address_as_archiver_crawl_does(url, said):
+    # Before any request: `scrapy crawl wordpress -a url=example` made 8 requests (DNS
+    # retries) and called the result an incomplete archive.
+    with pytest.raises(InputError, match=said):
+        WordPressSpider(url=url)
 
 
 def _home_without_rest() -> HtmlResponse:
