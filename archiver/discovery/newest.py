@@ -1,0 +1,67 @@
+"""The requests of an incremental crawl's newest-end listings and date windows, and where
+a newest-first listing stops.
+
+Pure: URLs and decisions only. The query parameters are always sorted by name, so the
+same question is the same URL from crawl to crawl and a static server (the bench blog's
+nginx) can map each one to a file. See docs/rearchiving.md, "Requests an incremental
+crawl makes".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from archiver.discovery.rest import API_PAGE_SIZE, api_url
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from archiver.discovery.windows import Window
+
+# Fields of the newest-end listings: enough to tell what changed and where it belongs.
+NEWEST_FIELDS = {
+    "posts": "date_gmt,id,link,modified_gmt",
+    "pages": "date_gmt,id,link,modified_gmt",
+    "comments": "date_gmt,id,post",
+}
+# What each kind is ordered by, newest first: an edit moves a post to the front; a
+# comment's date does not change, so new comments come first.
+NEWEST_ORDER = {"posts": "modified", "pages": "modified", "comments": "date_gmt"}
+
+
+def _url(root: str, kind: str, params: Mapping[str, str | int]) -> str:
+    return api_url(root, f"wp/v2/{kind}", dict(sorted(params.items())))
+
+
+def newest_url(root: str, kind: str, page: int) -> str:
+    """Page ``page`` of ``kind``, newest first (page 1's ``X-WP-Total``: the kind's
+    current total)."""
+    params: dict[str, str | int] = {
+        "_fields": NEWEST_FIELDS[kind],
+        "order": "desc",
+        "orderby": NEWEST_ORDER[kind],
+        "page": page,
+        "per_page": API_PAGE_SIZE,
+    }
+    return _url(root, kind, params)
+
+
+def window_url(root: str, kind: str, window: Window, page: int = 1) -> str:
+    """The ids of ``kind`` published in ``window`` (its ``X-WP-Total``: how many)."""
+    params: dict[str, str | int] = {
+        "_fields": "id",
+        "page": page,
+        "per_page": API_PAGE_SIZE,
+        **window.params(),
+    }
+    return _url(root, kind, params)
+
+
+def past_mark(objects: Sequence[Mapping[str, Any]], field: str, mark: str) -> bool:
+    """Whether a newest-first page reaches the high-water mark (``field`` at or before
+    ``mark``, both WordPress's ``YYYY-MM-DDTHH:MM:SS`` UTC form, which sorts as text):
+    no further page is needed. An empty page ends the listing too."""
+    if not objects:
+        return True
+    oldest = str(objects[-1].get(field) or "")
+    return oldest <= mark
