@@ -9,6 +9,7 @@ crawl makes".
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from archiver.discovery.rest import API_PAGE_SIZE, api_url
@@ -65,3 +66,21 @@ def past_mark(objects: Sequence[Mapping[str, Any]], field: str, mark: str) -> bo
         return True
     oldest = str(objects[-1].get(field) or "")
     return oldest <= mark
+
+
+def full_listing_due(
+    incremental_since_full: int,
+    last_full: datetime | None,
+    now: datetime,
+    every: int,
+    days: float,
+) -> bool:
+    """Whether this incremental crawl lists every id (what the newest-end listings cannot
+    show, drifting no longer than ``every`` crawls or ``days`` days, whichever first):
+    ``incremental_since_full`` incremental crawls since the last full listing, made at
+    ``last_full`` (None: never). ``every`` or ``days`` at 0 turns that limit off."""
+    if last_full is None:
+        return True
+    if every and incremental_since_full + 1 >= every:
+        return True
+    return bool(days) and now - last_full >= timedelta(days=days)

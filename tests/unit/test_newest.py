@@ -37,3 +37,15 @@ def test_listing_stops_at_the_high_water_mark() -> None:
     assert not past_mark(newer, "modified_gmt", mark)
     assert past_mark([*newer, {"modified_gmt": mark}], "modified_gmt", mark)
     assert past_mark([], "modified_gmt", mark)
+
+
+def test_full_listing_every_nth_crawl_or_after_days_whichever_first() -> None:
+    from archiver.discovery.newest import full_listing_due
+
+    now = datetime(2026, 12, 2, tzinfo=UTC)
+    recent = datetime(2026, 11, 30, tzinfo=UTC)
+    assert full_listing_due(0, None, now, 10, 30)
+    assert not full_listing_due(3, recent, now, 10, 30)
+    assert full_listing_due(9, recent, now, 10, 30)
+    assert full_listing_due(0, datetime(2026, 11, 1, tzinfo=UTC), now, 10, 30)
+    assert not full_listing_due(50, recent, now, 0, 0)
