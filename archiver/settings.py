@@ -42,6 +42,11 @@ ARCHIVER_RESUME = True  # False: leave an interrupted crawl as it is and start a
 # posts the previous crawl changed first, then the least recently captured ones in turn.
 ARCHIVER_REVALIDATE_SHARE = 0.005
 ARCHIVER_REVALIDATE_MIN = 1
+# An incremental crawl first asks for the newest end of each REST listing (one request a
+# kind) and lists every post and comment id only when that shows a change, or every this
+# many crawls, or when the last full listing is this many days old (0: no such limit).
+ARCHIVER_FULL_LISTING_EVERY = 10
+ARCHIVER_FULL_LISTING_DAYS = 30.0
 
 # posts.jsonl and comments.jsonl are written by archiver.crawl.record_files.RecordFilesPipeline
 # (cheaper than feed exports); FEEDS and -o stay free for the user's own exports.

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from archiver.discovery.incremental import ListedPost
+from archiver.discovery.newest import full_listing_due, listings_unchanged
 from archiver.discovery.urls import url_key
 from archiver.state.idsets import KeyMap
 from archiver.state.layout import new_crawl_dir
@@ -24,11 +26,10 @@ from archiver.state.site import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping, Sequence
 
     from scrapy.settings import BaseSettings
 
-    from archiver.discovery.incremental import ListedPost
     from archiver.state.site import CrawlRun
 
 
@@ -60,7 +61,11 @@ def open_crawl(settings: BaseSettings, url: str) -> tuple[Path, KnownSite | None
         settings.getfloat("ARCHIVER_REVALIDATE_SHARE", 0.005),
         settings.getint("ARCHIVER_REVALIDATE_MIN", 1),
     )
-    return run.crawl_dir, KnownSite(state, run, revalidate)
+    full_listing = (
+        settings.getint("ARCHIVER_FULL_LISTING_EVERY", 10),
+        settings.getfloat("ARCHIVER_FULL_LISTING_DAYS", 30.0),
+    )
+    return run.crawl_dir, KnownSite(state, run, revalidate, full_listing)
 
 
 class KnownSite:
@@ -68,14 +73,22 @@ class KnownSite:
 
     :param revalidate: known posts' pages rechecked per incremental crawl: (share of the
         known posts, minimum), ``ARCHIVER_REVALIDATE_SHARE`` and ``_MIN``.
+    :param full_listing: an incremental crawl lists every id every this many crawls or
+        after this many days (``ARCHIVER_FULL_LISTING_EVERY`` and ``_DAYS``); (1, 0): every
+        crawl does.
     """
 
     def __init__(
-        self, state: SiteState, run: CrawlRun, revalidate: tuple[float, int] = (0.005, 1)
+        self,
+        state: SiteState,
+        run: CrawlRun,
+        revalidate: tuple[float, int] = (0.005, 1),
+        full_listing: tuple[int, float] = (1, 0.0),
     ) -> None:
         self.state = state
         self.run = run
         self.revalidate = revalidate
+        self.full_listing = full_listing
         # Known posts by canonical link: a 404 there is a deletion (see deleted).
         self.links = KeyMap()  # url_key -> post id
         for post in run.known_posts.values():
@@ -86,6 +99,35 @@ class KnownSite:
     ) -> tuple[set[int], set[int]]:
         listed = [KnownPost(post.id, post.type, post.link, post.modified) for post in posts]
         return apply_listing(self.run, listed, comments)
+
+    def full_listing_due(self) -> bool:
+        every, days = self.full_listing
+        since, last = self.state.last_full_listing(self.run)
+        return full_listing_due(since, last, datetime.now(UTC), every, days)
+
+    def listing_everything(self) -> None:
+        self.state.mark_listed_all(self.run)
+
+    def listed_total(self, kind: str, total: int) -> None:
+        self.state.record_listing_total(self.run, kind, total)
+
+    def unchanged(self, newest: Mapping[str, tuple[int, Sequence[Mapping[str, Any]]]]) -> bool:
+        posts = {pid: (post.type, post.modified) for pid, post in self.run.known_posts.items()}
+        totals = self.state.previous_listing_totals(self.run)
+        return listings_unchanged(newest, totals, posts, self.run.known_comments)
+
+    def known_listing(self) -> tuple[list[ListedPost], list[tuple[int, int | None]]]:
+        posts = [
+            ListedPost(post.id, post.type, post.link, post.modified)
+            for post in self.run.known_posts.values()
+        ]
+        return posts, list(self._public_comments().items())
+
+    def _public_comments(self) -> dict[int, int | None]:
+        # The public REST listing shows comments only: no pingbacks or trackbacks.
+        return {
+            cid: post for cid, (post, kind) in self.run.known_comments.items() if kind == "comment"
+        }
 
     def rechecks(self, listed: list[ListedPost], fetched: set[int]) -> list[ListedPost]:
         known = {post.id: post for post in listed if post.id in self.run.known_posts}

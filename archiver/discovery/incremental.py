@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from archiver.discovery.newest import newest_url
 from archiver.discovery.rest import (
     API_KINDS,
     API_PAGE_SIZE,
@@ -39,7 +40,7 @@ from archiver.extract.posts import int_or_none
 from archiver.records.values import rest_moment
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
     from archiver.discovery.blog import Blog
     from archiver.discovery.source import Answer, Failure, Fetches, Reporter
@@ -82,6 +83,26 @@ class SiteMemory(Protocol):
         when the REST listings said what is gone."""
         ...
 
+    def full_listing_due(self) -> bool:
+        """Whether this crawl lists every id (``ARCHIVER_FULL_LISTING_EVERY``, ``_DAYS``)."""
+        ...
+
+    def listing_everything(self) -> None:
+        """Record that this crawl lists every id."""
+        ...
+
+    def listed_total(self, kind: str, total: int) -> None:
+        """Record the ``X-WP-Total`` this crawl's listing of ``kind`` declared."""
+        ...
+
+    def unchanged(self, newest: Mapping[str, tuple[int, Sequence[Mapping[str, Any]]]]) -> bool:
+        """Whether the newest-end listings (kind -> (total, first page)) show no change."""
+        ...
+
+    def known_listing(self) -> tuple[list[ListedPost], list[tuple[int, int | None]]]:
+        """The listings as the known state has them (what an unchanged blog lists)."""
+        ...
+
 
 class IncrementalListings:
     """The id listings of an incremental crawl; once all their pages are in, the changed
@@ -96,12 +117,25 @@ class IncrementalListings:
         self.rest = RestListings(blog, reporter)
         self.listings: dict[str, list[dict[str, Any]]] = {}  # kind -> objects, until all in
         self.out = 0  # listing pages asked for, not answered yet
+        # The newest-end listings' first pages: kind -> (X-WP-Total, objects).
+        self.newest: dict[str, tuple[int, list[dict[str, Any]]]] = {}
 
     def start(self) -> Fetches:
         root = usable_root(self.blog, self.reporter)
         if not root:
             yield FALL_BACK
             return
+        if self.memory.full_listing_due():
+            yield from self._list_everything(root, "due")
+            return
+        # First the newest end of each listing: one request a kind when nothing changed.
+        for kind in (*API_KINDS, "comments"):
+            url = newest_url(root, kind, 1)
+            self.out += bool((yield self._fetch(url, root, kind, 1, step="newest")))
+
+    def _list_everything(self, root: str, why: str) -> Fetches:
+        self.reporter.note("listing", f"every id ({why})")
+        self.memory.listing_everything()
         for kind in (*API_KINDS, "comments"):
             yield from self._listing(root, kind, 1)
 
@@ -129,10 +163,14 @@ class IncrementalListings:
         if objects is None:
             yield from unusable(self.reporter, f"{answer.url} did not return a JSON list")
             return
+        if step == "newest":
+            yield from self._read_newest(root, kind, answer, objects)
+            return
         if page == 1:
             self.reporter.note("rest_api", "used")
+            total = int_header(answer, b"X-WP-Total", default=len(objects))
+            self.memory.listed_total(kind, total)
             if kind in API_KINDS:
-                total = int_header(answer, b"X-WP-Total", default=len(objects))
                 self.reporter.declare("rest_api", {kind: total})
             total_pages = int_header(answer, b"X-WP-TotalPages", default=1)
             for next_page in range(2, total_pages + 1):
@@ -142,18 +180,37 @@ class IncrementalListings:
         if self.out == 0:
             yield from self._changes(root)
 
+    def _read_newest(
+        self, root: str, kind: str, answer: Answer, objects: list[dict[str, Any]]
+    ) -> Fetches:
+        self.reporter.note("rest_api", "used")
+        total = int_header(answer, b"X-WP-Total", default=len(objects))
+        if kind in API_KINDS:
+            self.reporter.declare("rest_api", {kind: total})
+        self.memory.listed_total(kind, total)
+        self.newest[kind] = (total, objects)
+        self.out -= 1
+        if self.out:
+            return
+        if not self.memory.unchanged(self.newest):
+            # Something changed: the every-id listings tell exactly what (and which were
+            # deleted), as every incremental crawl did before.
+            yield from self._list_everything(root, "the newest entries changed")
+            return
+        self.reporter.note("listing", "newest end only (nothing changed)")
+        posts, comments = self.memory.known_listing()
+        yield from self._compared(root, posts, comments)
+
     def failed(self, step: str, failure: Failure, args: Mapping[str, Any]) -> Fetches:
         yield from unusable(self.reporter, f"{failure.url}: {failure.reason}")
 
     def _changes(self, root: str) -> Fetches:
-        kinds: dict[int, str] = {}
         posts = []
         for kind in API_KINDS:
             for obj in self.listings.get(kind, []):
                 post_id = int_or_none(obj.get("id"))
                 if post_id is None:
                     continue
-                kinds[post_id] = kind
                 # The same value post_from_api gives Post.modified (UTC with Z).
                 moment = rest_moment(None, obj.get("modified_gmt"))
                 modified = (moment.utc if moment is not None else None) or ""
@@ -163,6 +220,13 @@ class IncrementalListings:
             for obj in self.listings.get("comments", [])
             if (comment_id := int_or_none(obj.get("id"))) is not None
         ]
+        yield from self._compared(root, posts, comments)
+
+    def _compared(
+        self, root: str, posts: list[ListedPost], comments: list[tuple[int, int | None]]
+    ) -> Fetches:
+        """Fetch what the listings (``posts``, ``comments``) show changed, and the rechecks."""
+        kinds = {post.id: f"{post.type}s" for post in posts}
         changed, threads = self.memory.compare(posts, comments)
         rechecked = self.memory.rechecks(posts, changed | threads)
         # A conditional GET where the page had validators: an identical page is a revisit

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from archiver.discovery.rest import API_PAGE_SIZE, api_url
+from archiver.records.values import rest_moment
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Container, Mapping, Sequence
 
     from archiver.discovery.windows import Window
 
@@ -84,3 +85,37 @@ def full_listing_due(
     if every and incremental_since_full + 1 >= every:
         return True
     return bool(days) and now - last_full >= timedelta(days=days)
+
+
+def listings_unchanged(
+    newest: Mapping[str, tuple[int, Sequence[Mapping[str, Any]]]],
+    previous_totals: Mapping[str, int],
+    known_posts: Mapping[int, tuple[str, str]],
+    known_comments: Container[int],
+) -> bool:
+    """Whether the newest-end listings' first pages show nothing new, edited or deleted.
+
+    ``newest``: kind -> (its ``X-WP-Total``, page 1 newest first); ``previous_totals``:
+    kind -> the total the last crawl's listings declared; ``known_posts``: id -> (type,
+    ``modified`` as ``Post.modified`` writes it) and ``known_comments``: the comment ids,
+    as the last crawls left them. An edit or a new record comes first in its listing, so
+    a first page of known, unmodified records and the same totals mean no change; a
+    deletion changes the total. What this cannot see (a deletion and a late-approved
+    comment with an old date in the same crawl, a comment edited in place) the full
+    listing every ``ARCHIVER_FULL_LISTING_EVERY`` crawls and the rechecks catch.
+    """
+    for kind, (total, objects) in newest.items():
+        if previous_totals.get(kind) != total:
+            return False
+        for obj in objects:
+            object_id = obj.get("id")
+            if kind == "comments":
+                if object_id not in known_comments:
+                    return False
+                continue
+            known = known_posts.get(object_id) if isinstance(object_id, int) else None
+            moment = rest_moment(None, obj.get("modified_gmt"))
+            modified = (moment.utc if moment is not None else None) or ""
+            if known != (kind[:-1], modified):
+                return False
+    return True

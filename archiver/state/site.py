@@ -23,6 +23,7 @@ migrations are ordered functions, each applied in a transaction with the version
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -119,7 +120,19 @@ def _v3(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
+def _v4(db: sqlite3.Connection) -> None:
+    # Incremental crawls list every id only now and then (issue 21): which crawls did, so
+    # the next one knows how long ago the last full listing was. A full crawl found
+    # everything anyway; it counts as one.
+    db.execute("ALTER TABLE crawls ADD COLUMN listed_all INTEGER")
+    db.execute("UPDATE crawls SET listed_all = 1")
+    # The REST listings' X-WP-Total of each kind as the crawl read them (JSON): the next
+    # crawl compares its own with them (WordPress's comment total is not the number of
+    # comments it lists: it counts some it hides, e.g. on password-protected posts).
+    db.execute("ALTER TABLE crawls ADD COLUMN listing_totals TEXT")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4)
 """Migration ``n`` (0-based) brings the schema from version ``n`` to ``n + 1``."""
 
 
@@ -262,8 +275,8 @@ class SiteState:
             kind = "full" if full or finished is None else "incremental"
             directory = new_dir()
             cursor = self.db.execute(
-                "INSERT INTO crawls (started, crawl_dir, kind) VALUES (?, ?, ?)",
-                (_now(), self._relative(directory), kind),
+                "INSERT INTO crawls (started, crawl_dir, kind, listed_all) VALUES (?, ?, ?, ?)",
+                (_now(), self._relative(directory), kind, int(kind == "full")),
             )
             run = CrawlRun(int(cursor.lastrowid or 0), directory, kind, resumed=False)
         run.known_posts = PostTable(
@@ -319,6 +332,46 @@ class SiteState:
             "UPDATE crawls SET complete = ?, requests = COALESCE(requests, 0) + ? WHERE id = ?",
             (int(complete), requests, run.id),
         )
+
+    def mark_listed_all(self, run: CrawlRun) -> None:
+        """Crawl ``run`` lists every post and comment id (see :meth:`last_full_listing`)."""
+        self.db.execute("UPDATE crawls SET listed_all = 1 WHERE id = ?", (run.id,))
+
+    def record_listing_total(self, run: CrawlRun, kind: str, total: int) -> None:
+        """The ``X-WP-Total`` crawl ``run``'s listing of ``kind`` declared."""
+        row = self.db.execute("SELECT listing_totals FROM crawls WHERE id = ?", (run.id,))
+        totals = json.loads((row.fetchone() or [None])[0] or "{}")
+        totals[kind] = total
+        self.db.execute(
+            "UPDATE crawls SET listing_totals = ? WHERE id = ?",
+            (json.dumps(totals, sort_keys=True), run.id),
+        )
+
+    def previous_listing_totals(self, run: CrawlRun) -> dict[str, int]:
+        """The listing totals of the latest finished crawl before ``run`` ({} when it read
+        no REST listing)."""
+        row = self.db.execute(
+            "SELECT listing_totals FROM crawls WHERE finished IS NOT NULL AND id < ? "
+            "ORDER BY id DESC LIMIT 1",
+            (run.id,),
+        ).fetchone()
+        return dict(json.loads(row[0])) if row and row[0] else {}
+
+    def last_full_listing(self, run: CrawlRun) -> tuple[int, datetime | None]:
+        """(finished incremental crawls since the latest finished crawl before ``run``
+        that listed every id or was full, when that one started; None: there is none)."""
+        row = self.db.execute(
+            "SELECT id, started FROM crawls WHERE finished IS NOT NULL AND id < ? "
+            "AND (kind = 'full' OR listed_all = 1) ORDER BY id DESC LIMIT 1",
+            (run.id,),
+        ).fetchone()
+        if row is None:
+            return 0, None
+        since = self.db.execute(
+            "SELECT COUNT(*) FROM crawls WHERE finished IS NOT NULL AND id > ? AND id < ?",
+            (row[0], run.id),
+        ).fetchone()[0]
+        return int(since), datetime.fromisoformat(row[1])
 
     def last_full_requests(self, before: int) -> int | None:
         """Requests of the latest finished full crawl before crawl ``before``."""

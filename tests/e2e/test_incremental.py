@@ -183,6 +183,15 @@ def test_incremental_crawls_make_few_requests(crawls):
     assert second["previous_full_crawl_requests"] == requests[0]
     assert requests[1] <= 0.10 * requests[0]
     assert requests[2] <= 0.05 * requests[0]
+    # Issue 21: nothing changed, so only the newest end of each listing was asked for (one
+    # request a kind), whatever the blog's size: at most 10 requests and the rechecks.
+    third_summary = crawls["runs"][2][1]
+    assert third_summary["discovery"]["listing"] == "newest end only (nothing changed)"
+    by_kind = third_summary["requests"]["by_kind"]
+    assert by_kind["api"] == 3
+    assert requests[2] <= 10 + by_kind.get("revalidate", 0)
+    # The second crawl saw changes at the newest end and listed every id to tell which.
+    assert crawls["runs"][1][1]["discovery"]["listing"] == "every id (the newest entries changed)"
 
 
 def test_unchanged_crawl_writes_only_revisits(crawls):
@@ -267,7 +276,10 @@ def test_pywb_replays_the_third_crawl_through_its_revisits(crawls, pywb_bin, tmp
             else:
                 objects = json.loads(body)
                 assert len(objects) == 100
-                assert all(set(obj) == {"id", "link", "modified_gmt"} for obj in objects)
+                # the unchanged crawl asked only for the newest end (issue 21)
+                assert "orderby=modified" in uri
+                fields = {"date_gmt", "id", "link", "modified_gmt"}
+                assert all(set(obj) == fields for obj in objects)
 
 
 def _rechecked_post(crawls: dict[str, Any]) -> int:

@@ -272,3 +272,26 @@ def test_listings_leave_deletions_to_apply_listing(state):
     run.captured_posts = PostTable({1: _post(1)})
     infer_deletions(run, crawl_complete=True)
     assert set(run.changes["deleted_comments"]) == set()
+
+
+def test_the_last_full_listing_and_the_listing_totals_are_remembered(state):
+    from archiver.crawl.known_site import KnownSite
+
+    first = _begin(state, "one")
+    state.finish_crawl(first)
+    assert state.last_full_listing(_begin(state, "two"))[0] == 0  # the full crawl counts
+    second = _begin(state, "two")
+    state.record_listing_total(second, "posts", 12)
+    state.record_listing_total(second, "comments", 40)
+    state.finish_crawl(second)
+    third = _begin(state, "three")
+    assert state.previous_listing_totals(third) == {"posts": 12, "comments": 40}
+    since, when = state.last_full_listing(third)
+    assert since == 1  # one incremental crawl since the full one
+    assert when is not None
+    assert KnownSite(state, third, full_listing=(2, 0)).full_listing_due()
+    assert not KnownSite(state, third, full_listing=(3, 0)).full_listing_due()
+    assert KnownSite(state, third, full_listing=(3, 0.0000001)).full_listing_due()  # days
+    state.mark_listed_all(third)
+    state.finish_crawl(third)
+    assert state.last_full_listing(_begin(state, "four"))[0] == 0
