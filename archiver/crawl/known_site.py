@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from archiver.discovery.incremental import ListedPost
-from archiver.discovery.newest import full_listing_due, listings_unchanged
+from archiver.discovery.newest import full_listing_due
 from archiver.discovery.urls import url_key
 from archiver.state.idsets import KeyMap
 from archiver.state.layout import new_crawl_dir
@@ -26,7 +26,7 @@ from archiver.state.site import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Container, Mapping
 
     from scrapy.settings import BaseSettings
 
@@ -111,10 +111,12 @@ class KnownSite:
     def listed_total(self, kind: str, total: int) -> None:
         self.state.record_listing_total(self.run, kind, total)
 
-    def unchanged(self, newest: Mapping[str, tuple[int, Sequence[Mapping[str, Any]]]]) -> bool:
+    def known_versions(self) -> tuple[Mapping[int, tuple[str, str]], Container[int]]:
         posts = {pid: (post.type, post.modified) for pid, post in self.run.known_posts.items()}
-        totals = self.state.previous_listing_totals(self.run)
-        return listings_unchanged(newest, totals, posts, self.run.known_comments)
+        return posts, self.run.known_comments
+
+    def previous_totals(self) -> Mapping[str, int]:
+        return self.state.previous_listing_totals(self.run)
 
     def known_listing(self) -> tuple[list[ListedPost], list[tuple[int, int | None]]]:
         posts = [

@@ -23,7 +23,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from archiver.discovery.newest import newest_url
+from archiver.discovery.newest import (
+    NEWEST_PAGES_MAX,
+    changed_entries,
+    deleted_counts,
+    listed_modified,
+    newest_url,
+    reaches_known,
+)
 from archiver.discovery.rest import (
     API_KINDS,
     API_PAGE_SIZE,
@@ -40,7 +47,7 @@ from archiver.extract.posts import int_or_none
 from archiver.records.values import rest_moment
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Container, Mapping
 
     from archiver.discovery.blog import Blog
     from archiver.discovery.source import Answer, Failure, Fetches, Reporter
@@ -95,8 +102,12 @@ class SiteMemory(Protocol):
         """Record the ``X-WP-Total`` this crawl's listing of ``kind`` declared."""
         ...
 
-    def unchanged(self, newest: Mapping[str, tuple[int, Sequence[Mapping[str, Any]]]]) -> bool:
-        """Whether the newest-end listings (kind -> (total, first page)) show no change."""
+    def known_versions(self) -> tuple[Mapping[int, tuple[str, str]], Container[int]]:
+        """(post id -> (type, modified), the comment ids) as the last crawls left them."""
+        ...
+
+    def previous_totals(self) -> Mapping[str, int]:
+        """The listing totals the last crawl declared ({}: none)."""
         ...
 
     def known_listing(self) -> tuple[list[ListedPost], list[tuple[int, int | None]]]:
@@ -117,8 +128,12 @@ class IncrementalListings:
         self.rest = RestListings(blog, reporter)
         self.listings: dict[str, list[dict[str, Any]]] = {}  # kind -> objects, until all in
         self.out = 0  # listing pages asked for, not answered yet
-        # The newest-end listings' first pages: kind -> (X-WP-Total, objects).
-        self.newest: dict[str, tuple[int, list[dict[str, Any]]]] = {}
+        # The newest-end listings: kind -> entries read, X-WP-Total, X-WP-TotalPages.
+        self.newest: dict[str, list[dict[str, Any]]] = {}
+        self.totals: dict[str, int] = {}
+        self.newest_pages: dict[str, int] = {}
+        self.too_many = False  # NEWEST_PAGES_MAX pages of a kind were not enough
+        self.known: tuple[Mapping[int, tuple[str, str]], Container[int]] | None = None
 
     def start(self) -> Fetches:
         root = usable_root(self.blog, self.reporter)
@@ -164,7 +179,7 @@ class IncrementalListings:
             yield from unusable(self.reporter, f"{answer.url} did not return a JSON list")
             return
         if step == "newest":
-            yield from self._read_newest(root, kind, answer, objects)
+            yield from self._read_newest(root, kind, page, answer, objects)
             return
         if page == 1:
             self.reporter.note("rest_api", "used")
@@ -181,25 +196,75 @@ class IncrementalListings:
             yield from self._changes(root)
 
     def _read_newest(
-        self, root: str, kind: str, answer: Answer, objects: list[dict[str, Any]]
+        self, root: str, kind: str, page: int, answer: Answer, objects: list[dict[str, Any]]
     ) -> Fetches:
-        self.reporter.note("rest_api", "used")
-        total = int_header(answer, b"X-WP-Total", default=len(objects))
-        if kind in API_KINDS:
-            self.reporter.declare("rest_api", {kind: total})
-        self.memory.listed_total(kind, total)
-        self.newest[kind] = (total, objects)
+        if page == 1:
+            self.reporter.note("rest_api", "used")
+            total = int_header(answer, b"X-WP-Total", default=len(objects))
+            if kind in API_KINDS:
+                self.reporter.declare("rest_api", {kind: total})
+            self.memory.listed_total(kind, total)
+            self.totals[kind] = total
+            self.newest_pages[kind] = int_header(answer, b"X-WP-TotalPages", default=1)
+        self.newest.setdefault(kind, []).extend(objects)
         self.out -= 1
-        if self.out:
+        posts, comments = self._known()
+        if page < self.newest_pages[kind] and not reaches_known(kind, objects, posts, comments):
+            if page >= NEWEST_PAGES_MAX:
+                self.too_many = True
+            else:
+                url = newest_url(root, kind, page + 1)
+                self.out += bool((yield self._fetch(url, root, kind, page + 1, step="newest")))
+        if self.out == 0:
+            yield from self._newest_changes(root)
+
+    def _known(self) -> tuple[Mapping[int, tuple[str, str]], Container[int]]:
+        if self.known is None:
+            self.known = self.memory.known_versions()
+        return self.known
+
+    def _newest_changes(self, root: str) -> Fetches:
+        """What the newest end showed, compared as a listing of every id would be; or that
+        listing, when the totals say records went (or came) where the newest end is not."""
+        posts, comments = self._known()
+        changed = {
+            kind: changed_entries(kind, self.newest.get(kind, []), posts, comments)
+            for kind in self.totals
+        }
+        new = {
+            kind: len(
+                {obj.get("id") for obj in found if kind == "comments" or obj.get("id") not in posts}
+            )
+            for kind, found in changed.items()
+        }
+        deleted = deleted_counts(self.memory.previous_totals(), self.totals, new)
+        if deleted is None:
+            yield from self._list_everything(root, "the last crawl declared no totals")
             return
-        if not self.memory.unchanged(self.newest):
-            # Something changed: the every-id listings tell exactly what (and which were
-            # deleted), as every incremental crawl did before.
-            yield from self._list_everything(root, "the newest entries changed")
+        if self.too_many or any(deleted.values()):
+            why = (
+                "more changes than the newest pages hold" if self.too_many else "the totals differ"
+            )
+            yield from self._list_everything(root, why)
             return
-        self.reporter.note("listing", "newest end only (nothing changed)")
-        posts, comments = self.memory.known_listing()
-        yield from self._compared(root, posts, comments)
+        count = sum(len(found) for found in changed.values())
+        self.reporter.note(
+            "listing",
+            f"newest end only ({count} changes)" if count else "newest end only (nothing changed)",
+        )
+        known_posts, known_comments = self.memory.known_listing()
+        listed = {post.id: post for post in known_posts}
+        for kind in API_KINDS:
+            for obj in changed.get(kind, []):
+                if (post_id := int_or_none(obj.get("id"))) is not None:
+                    listed[post_id] = ListedPost(
+                        post_id, kind[:-1], str(obj.get("link", "")), listed_modified(obj)
+                    )
+        thread_of = dict(known_comments)
+        for obj in changed.get("comments", []):
+            if (comment_id := int_or_none(obj.get("id"))) is not None:
+                thread_of[comment_id] = int_or_none(obj.get("post"))
+        yield from self._compared(root, list(listed.values()), list(thread_of.items()))
 
     def failed(self, step: str, failure: Failure, args: Mapping[str, Any]) -> Fetches:
         yield from unusable(self.reporter, f"{failure.url}: {failure.reason}")

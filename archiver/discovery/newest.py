@@ -87,35 +87,63 @@ def full_listing_due(
     return bool(days) and now - last_full >= timedelta(days=days)
 
 
-def listings_unchanged(
-    newest: Mapping[str, tuple[int, Sequence[Mapping[str, Any]]]],
-    previous_totals: Mapping[str, int],
+# Beyond this many newest-end pages of one kind the every-id listing is about as cheap.
+NEWEST_PAGES_MAX = 10
+
+
+def changed_entries(
+    kind: str,
+    objects: Sequence[Mapping[str, Any]],
+    known_posts: Mapping[int, tuple[str, str]],
+    known_comments: Container[int],
+) -> list[Mapping[str, Any]]:
+    """The entries of a newest-end page (of ``kind``) that the state does not know as they
+    are: new records, and posts and pages with another ``modified``.
+
+    ``known_posts``: id -> (type, ``modified`` as ``Post.modified`` writes it);
+    ``known_comments``: the known comment ids."""
+    changed = []
+    for obj in objects:
+        object_id = obj.get("id")
+        if kind == "comments":
+            if object_id not in known_comments:
+                changed.append(obj)
+            continue
+        known = known_posts.get(object_id) if isinstance(object_id, int) else None
+        if known != (kind[:-1], listed_modified(obj)):
+            changed.append(obj)
+    return changed
+
+
+def reaches_known(
+    kind: str,
+    objects: Sequence[Mapping[str, Any]],
     known_posts: Mapping[int, tuple[str, str]],
     known_comments: Container[int],
 ) -> bool:
-    """Whether the newest-end listings' first pages show nothing new, edited or deleted.
+    """Whether a newest-first page ends in a record the state knows as it is: what comes
+    after is older than the last crawl (an edit or a comment made since would sort
+    before it), so no further page is needed. An empty page ends the listing too."""
+    if not objects:
+        return True
+    return not changed_entries(kind, objects[-1:], known_posts, known_comments)
 
-    ``newest``: kind -> (its ``X-WP-Total``, page 1 newest first); ``previous_totals``:
-    kind -> the total the last crawl's listings declared; ``known_posts``: id -> (type,
-    ``modified`` as ``Post.modified`` writes it) and ``known_comments``: the comment ids,
-    as the last crawls left them. An edit or a new record comes first in its listing, so
-    a first page of known, unmodified records and the same totals mean no change; a
-    deletion changes the total. What this cannot see (a deletion and a late-approved
-    comment with an old date in the same crawl, a comment edited in place) the full
-    listing every ``ARCHIVER_FULL_LISTING_EVERY`` crawls and the rechecks catch.
-    """
-    for kind, (total, objects) in newest.items():
-        if previous_totals.get(kind) != total:
-            return False
-        for obj in objects:
-            object_id = obj.get("id")
-            if kind == "comments":
-                if object_id not in known_comments:
-                    return False
-                continue
-            known = known_posts.get(object_id) if isinstance(object_id, int) else None
-            moment = rest_moment(None, obj.get("modified_gmt"))
-            modified = (moment.utc if moment is not None else None) or ""
-            if known != (kind[:-1], modified):
-                return False
-    return True
+
+def deleted_counts(
+    previous_totals: Mapping[str, int], totals: Mapping[str, int], new: Mapping[str, int]
+) -> dict[str, int] | None:
+    """Per kind, how many records went since the last crawl: its listing's total plus the
+    new ones minus the total now. None when the last crawl declared no total. Not zero
+    either way means the newest end cannot tell it all: a deletion, or a comment approved
+    late with an old date, which a newest-first listing shows far down. (WordPress's
+    comment total counts comments it does not list, on password-protected posts say:
+    hence totals compared with totals, not with the known records.)"""
+    if any(kind not in previous_totals for kind in totals):
+        return None
+    return {kind: previous_totals[kind] + new.get(kind, 0) - totals[kind] for kind in totals}
+
+
+def listed_modified(obj: Mapping[str, Any]) -> str:
+    """A listed post's ``modified_gmt`` as ``Post.modified`` is written (UTC with Z)."""
+    moment = rest_moment(None, obj.get("modified_gmt"))
+    return (moment.utc if moment is not None else None) or ""

@@ -4,7 +4,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from archiver.discovery.newest import listings_unchanged, newest_url, past_mark, window_url
+from archiver.discovery.newest import (
+    changed_entries,
+    deleted_counts,
+    newest_url,
+    past_mark,
+    reaches_known,
+    window_url,
+)
 from archiver.discovery.windows import years
 
 ROOT = "http://blog.test/wp-json/"
@@ -80,27 +87,68 @@ def _as_known(
     return totals, posts, comments
 
 
+def _changes(
+    listings: dict[str, tuple[int, list[dict[str, Any]]]],
+    posts: dict[int, tuple[str, str]],
+    comments: set[int],
+) -> dict[str, list[Any]]:
+    return {
+        kind: changed_entries(kind, objects, posts, comments)
+        for kind, (_, objects) in listings.items()
+    }
+
+
 def test_an_unchanged_blog_is_told_by_the_first_pages_and_totals() -> None:
     listings = _recorded()
     totals, posts, comments = _as_known(listings)
-    assert listings_unchanged(listings, totals, posts, comments)
+    assert _changes(listings, posts, comments) == {"posts": [], "pages": [], "comments": []}
+    for kind, (_, objects) in listings.items():
+        assert reaches_known(kind, objects, posts, comments)
+    assert deleted_counts(totals, totals, {}) == {"posts": 0, "pages": 0, "comments": 0}
 
 
-def test_an_edit_a_new_comment_or_a_deletion_asks_for_the_full_listing() -> None:
+def test_edits_and_new_records_are_the_entries_before_the_known_ones() -> None:
     listings = _recorded()
     totals, posts, comments = _as_known(listings)
-    newest_post = listings["posts"][1][0]["id"]
-    edited = {**posts, newest_post: ("post", "2001-01-01T00:00:00Z")}
-    assert not listings_unchanged(listings, totals, edited, comments)
+    newest_post, second_post = (obj["id"] for obj in listings["posts"][1][:2])
     newest_comment = listings["comments"][1][0]["id"]
-    assert not listings_unchanged(listings, totals, posts, comments - {newest_comment})
-    # one comment fewer on the blog than the last crawl's listing declared: a deletion
-    fewer = {**totals, "comments": totals["comments"] + 1}
-    assert not listings_unchanged(listings, fewer, posts, comments)
-    # a page listed as a post: not the same record
+    # the newest post edited since, the second one new, the newest comment new
+    known_posts = {pid: v for pid, v in posts.items() if pid != second_post}
+    known_posts[newest_post] = ("post", "2001-01-01T00:00:00Z")
+    changed = _changes(listings, known_posts, comments - {newest_comment})
+    assert [obj["id"] for obj in changed["posts"]] == [newest_post, second_post]
+    assert [obj["id"] for obj in changed["comments"]] == [newest_comment]
+    assert changed["pages"] == []
+    # the pages end in known records: no further page is needed
+    assert reaches_known("posts", listings["posts"][1], known_posts, comments)
+    assert not reaches_known("posts", listings["posts"][1][:2], known_posts, comments)
+    # one new post and one new comment, totals one higher each: nothing went
+    now = {**totals, "posts": totals["posts"] + 1, "comments": totals["comments"] + 1}
+    assert deleted_counts(totals, now, {"posts": 1, "comments": 1}) == {
+        "posts": 0,
+        "pages": 0,
+        "comments": 0,
+    }
+
+
+def test_a_deletion_or_a_late_comment_shows_in_the_totals() -> None:
+    totals = {kind: total for kind, (total, _) in _recorded().items()}
+    fewer = {**totals, "comments": totals["comments"] - 1}
+    assert (deleted_counts(totals, fewer, {}) or {})["comments"] == 1
+    # a comment approved late (an old date: far down the newest-first listing)
+    more = {**totals, "comments": totals["comments"] + 1}
+    assert (deleted_counts(totals, more, {}) or {})["comments"] == -1
+    # a post deleted and another added: the new one is seen, so one went
+    assert (deleted_counts(totals, totals, {"posts": 1}) or {})["posts"] == 1
+    # the last crawl declared no totals: nothing can be told
+    assert deleted_counts({}, totals, {}) is None
+
+
+def test_a_page_listed_as_a_post_is_not_the_same_record() -> None:
+    listings = _recorded()
+    _, posts, comments = _as_known(listings)
     page = listings["pages"][1][0]["id"]
-    assert not listings_unchanged(
-        listings, totals, {**posts, page: ("post", posts[page][1])}, comments
-    )
-    # no totals from the last crawl (it read no REST listing): nothing can be told
-    assert not listings_unchanged(listings, {}, posts, comments)
+    moved = {**posts, page: ("post", posts[page][1])}
+    assert [
+        obj["id"] for obj in changed_entries("pages", listings["pages"][1][:1], moved, comments)
+    ] == [page]
