@@ -96,6 +96,7 @@ class WordPressSpider(scrapy.Spider):
             spider.known, spider.site_state, spider.crawl_run = known, known.state, known.run
             spider.missing = MissingPosts(spider, known)
             crawler.signals.connect(spider.ask_for_missing, signal=scrapy_signals.spider_idle)
+            crawler.signals.connect(known.discovery_note, signal=signals.discovery_note)
         # With ARCHIVER_REDIS_URL: one crawl folder for all the workers, one folder each in it.
         spider.shared_crawl = SharedCrawl.from_settings(crawler.settings, spider.url)
         if spider.shared_crawl is not None:

@@ -68,6 +68,15 @@ def open_crawl(settings: BaseSettings, url: str) -> tuple[Path, KnownSite | None
     return run.crawl_dir, KnownSite(state, run, revalidate, full_listing)
 
 
+# Discovery notes that carry a REST listing's X-WP-Total in a full crawl, by kind (the
+# posts' and pages' only when the REST API declared them: sitemaps declare counts too).
+_TOTALS_NOTED = {
+    "declared_posts": "posts",
+    "declared_pages": "pages",
+    "rest_comments_total": "comments",
+}
+
+
 class KnownSite:
     """The site's memory for one crawl.
 
@@ -89,6 +98,7 @@ class KnownSite:
         self.run = run
         self.revalidate = revalidate
         self.full_listing = full_listing
+        self.declared_by: object = None  # who declared the counts last noted
         # Known posts by canonical link: a 404 there is a deletion (see deleted).
         self.links = KeyMap()  # url_key -> post id
         for post in run.known_posts.values():
@@ -107,6 +117,20 @@ class KnownSite:
 
     def listing_everything(self) -> None:
         self.state.mark_listed_all(self.run)
+
+    def discovery_note(self, key: str, value: object) -> None:
+        """A full crawl's REST listing totals, from its discovery notes (the spider's
+        ``discovery_note`` signal): the next crawl compares the newest end with them."""
+        if self.run.incremental:
+            return  # its listings record their own (listed_total)
+        if key == "declared_by":
+            self.declared_by = value
+            return
+        kind = _TOTALS_NOTED.get(key)
+        if kind is None or not isinstance(value, int) or isinstance(value, bool):
+            return
+        if kind == "comments" or self.declared_by == "rest_api":
+            self.state.record_listing_total(self.run, kind, value)
 
     def listed_total(self, kind: str, total: int) -> None:
         self.state.record_listing_total(self.run, kind, total)
