@@ -36,7 +36,14 @@ from pathlib import Path
 if __package__ in (None, ""):  # python bench/run.py: make ``bench`` and ``archiver`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.site import DEFAULT_BASE, GENERATOR_VERSION, Site, build_site, write_site
+from bench.site import (
+    COMMENT_SHAPES,
+    DEFAULT_BASE,
+    GENERATOR_VERSION,
+    Site,
+    build_site,
+    write_site,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -507,10 +514,11 @@ def rebuild_target_rows(rebuild: Measure, traf: Measure, cores: int) -> list[str
     ]
 
 
-def ensure_site(posts: int, base: str, root: Path) -> tuple[Site, Path]:
-    out = root / f"site-{posts}"
+def ensure_site(posts: int, base: str, root: Path, comments: str = "default") -> tuple[Site, Path]:
+    # each comment shape has its own folder, so the marker (posts, base) stays unambiguous
+    out = root / (f"site-{posts}" if comments == "default" else f"site-{posts}-{comments}")
     stamp = f"{GENERATOR_VERSION} {posts} {base}\n"
-    site = build_site(posts, base)
+    site = build_site(posts, base, comments=comments)
     marker = out / "bench-site.txt"
     if not (marker.exists() and marker.read_text("utf-8") == stamp):
         shutil.rmtree(out, ignore_errors=True)
@@ -536,6 +544,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=Path(tempfile.gettempdir()) / "blog-archiver-bench",
         help="where generated blogs are kept and reused",
+    )
+    parser.add_argument(
+        "--comments",
+        choices=sorted(COMMENT_SHAPES),
+        default="default",
+        help="the blog's comment shape: default, or heavy (~19 a post, paged threads; issue 23)",
     )
     parser.add_argument("--only", default=",".join(TOOLS), help=f"subset of {','.join(TOOLS)}")
     parser.add_argument("--keep", action="store_true", help="keep the runs' output folders")
@@ -566,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
         size_tools = set(tools)
         if index and not args.wget_all_sizes:
             size_tools.discard("wget")
-        site, root = ensure_site(posts, base, args.sites)
+        site, root = ensure_site(posts, base, args.sites, args.comments)
         work = Path(tempfile.mkdtemp(prefix=f"bench-{posts}-"))
         server = Nginx(root, args.port, work)
         server.start()
@@ -594,7 +608,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{os.cpu_count()} cores, Python {platform.python_version()}, "
             f"server: {version(['nginx', '-v'])} (gzip_static), {version(['wget', '--version'])}\n"
             f"Blog: {posts} posts + {len(site.pages)} pages, {comments} comments, "
-            f"{site.base} (bench/site.py, twentytwentyone markup, no REST API, sitemaps)"
+            f"{site.base} (bench/site.py --comments {args.comments}, twentytwentyone markup, "
+            "no REST API, sitemaps)"
         )
         print(report(site, measures, repeat, header))
         print()

@@ -275,6 +275,23 @@ def _comment_count(rng: random.Random) -> int:
     return rng.randint(60, 140)  # long threads, over several comment pages
 
 
+def _comment_count_heavy(rng: random.Random) -> int:
+    """The comment-heavy shape of issue 23's blog (3,000 posts, 56,553 comments): about 19
+    comments a post, and one post in three with a thread over several comment pages."""
+    roll = rng.random()
+    if roll < 0.05:
+        return 0
+    if roll < 0.6:
+        return rng.randint(1, 15)
+    if roll < 0.92:
+        return rng.randint(16, 40)
+    return rng.randint(41, 90)
+
+
+# --comments: how many comments a post gets ("default" keeps the bench's older figures comparable).
+COMMENT_SHAPES = {"default": _comment_count, "heavy": _comment_count_heavy}
+
+
 def _comments(
     rng: random.Random, count: int, start_id: int, after: datetime
 ) -> list[GeneratedComment]:
@@ -306,8 +323,12 @@ def _slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
-def build_site(posts: int, base: str = DEFAULT_BASE, seed: int = 9) -> Site:
-    """The blog's content: posts (oldest first) with their comment trees, and three pages."""
+def build_site(
+    posts: int, base: str = DEFAULT_BASE, seed: int = 9, comments: str = "default"
+) -> Site:
+    """The blog's content: posts (oldest first) with their comment trees, and three pages.
+    ``comments`` is a key of :data:`COMMENT_SHAPES`."""
+    comment_count = COMMENT_SHAPES[comments]
     rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
     base = base.rstrip("/") + "/"
     pages = [
@@ -354,8 +375,8 @@ def build_site(posts: int, base: str = DEFAULT_BASE, seed: int = 9) -> Site:
             slug = f"{_slugify(title)}-{n}"
             n += 1
         seen_slugs.add(slug)
-        comments = _comments(rng, _comment_count(rng), comment_id, when)
-        comment_id += len(comments)
+        thread = _comments(rng, comment_count(rng), comment_id, when)
+        comment_id += len(thread)
         post = GeneratedPost(
             id=10 + i,
             type="post",
@@ -365,7 +386,7 @@ def build_site(posts: int, base: str = DEFAULT_BASE, seed: int = 9) -> Site:
             published=when,
             category=CATEGORIES[rng.randrange(len(CATEGORIES))],
             paragraphs=[_paragraph(rng) for _ in range(rng.randint(10, 24))],
-            comments=comments,
+            comments=thread,
         )
         threads = len(post.threads())
         post.comment_pages = max(1, -(-threads // THREADS_PER_COMMENT_PAGE))
@@ -864,9 +885,11 @@ def _write_sitemaps(site: Site, out: Path) -> None:
     _write(out, "/wp-sitemap.xml", index, site)
 
 
-def generate(posts: int, out: Path, base: str = DEFAULT_BASE, seed: int = 9) -> Site:
+def generate(
+    posts: int, out: Path, base: str = DEFAULT_BASE, seed: int = 9, comments: str = "default"
+) -> Site:
     """Build and write the blog; the returned :class:`Site` is its truth."""
-    return write_site(build_site(posts, base, seed), out)
+    return write_site(build_site(posts, base, seed, comments), out)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -875,8 +898,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--base-url", default=DEFAULT_BASE, help=f"default {DEFAULT_BASE}")
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument(
+        "--comments",
+        choices=sorted(COMMENT_SHAPES),
+        default="default",
+        help="comments a post: default (~8) or heavy (~19, many paged threads; issue 23)",
+    )
     args = parser.parse_args(argv)
-    site = generate(args.posts, args.out, args.base_url, args.seed)
+    site = generate(args.posts, args.out, args.base_url, args.seed, args.comments)
     comments = sum(len(p.comments) for p in site.posts)
     print(
         f"{args.out}: {len(site.posts)} posts, {len(site.pages)} pages, {comments} comments, "

@@ -16,7 +16,7 @@ from archiver.discovery.sitemaps import is_post_sitemap, robots_sitemaps, sitema
 from archiver.extract.comments import comment_page_urls, extract_comments_from_html
 from archiver.extract.page import parse_html
 from archiver.extract.posts import extract_post_from_html
-from bench.site import THREADS_PER_COMMENT_PAGE, GeneratedPost, Site, generate
+from bench.site import THREADS_PER_COMMENT_PAGE, GeneratedPost, Site, build_site, generate
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -122,3 +122,13 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
     b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
     assert a == b
     assert all((tmp_path / "a" / p).read_bytes() == (tmp_path / "b" / p).read_bytes() for p in a)
+
+
+def test_heavy_comment_shape_is_comment_heavy_with_paged_threads() -> None:
+    default = build_site(300)
+    heavy = build_site(300, comments="heavy")
+    per_post = sum(len(p.comments) for p in heavy.posts) / len(heavy.posts)
+    assert 16 <= per_post <= 22  # issue 23's blog: 56,553 comments / 3,000 posts
+    assert sum(p.comment_pages > 1 for p in heavy.posts) > 2 * sum(
+        p.comment_pages > 1 for p in default.posts
+    )
