@@ -535,4 +535,5 @@ def _changes_line(changes: dict[str, Any]) -> str:
 def _found_by(discovery: dict[str, Any]) -> str:
     sources = ("rest_api", "sitemap", "feeds", "archive_pages")
     used = [name for name in sources if discovery.get(name) == "used"]
-    return ", ".join(used) or "the start page only"
+    listing = discovery.get("listing")  # an incremental crawl's: which and why
+    return (", ".join(used) or "the start page only") + (f"; listing {listing}" if listing else "")

@@ -59,16 +59,6 @@ def window_url(root: str, kind: str, window: Window, page: int = 1) -> str:
     return _url(root, kind, params)
 
 
-def past_mark(objects: Sequence[Mapping[str, Any]], field: str, mark: str) -> bool:
-    """Whether a newest-first page reaches the high-water mark (``field`` at or before
-    ``mark``, both WordPress's ``YYYY-MM-DDTHH:MM:SS`` UTC form, which sorts as text):
-    no further page is needed. An empty page ends the listing too."""
-    if not objects:
-        return True
-    oldest = str(objects[-1].get(field) or "")
-    return oldest <= mark
-
-
 def full_listing_due(
     incremental_since_full: int,
     last_full: datetime | None,

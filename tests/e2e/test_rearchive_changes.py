@@ -2,11 +2,11 @@
 
 On the real test WordPress: a full crawl, an incremental one of the unchanged blog (one
 REST listing request a kind, at most 10 requests and its rechecks), then through
-WordPress's own PHP API k = 5 posts edited and k comments added: the next crawl finds them all from the
-newest end of the REST listings, with at most 3k + 10 requests and its rechecks, and what
-the crawls hold together is the blog as it is (every post, every comment with its
-parent). Then k comments deleted: the totals tell, the crawl lists every id, and the
-deletions are in ``archiver history``. The blog is reset afterwards.
+WordPress's own PHP API k = 5 posts edited and k comments added: the next crawl finds
+them all from the newest end of the REST listings, with at most 3k + 10 requests and its
+rechecks, and what the crawls hold together is the blog as it is (every post, every
+comment with its parent). Then k comments deleted: the totals tell, the crawl lists
+every id, and the deletions are in ``archiver history``. The blog is reset afterwards.
 """
 
 from __future__ import annotations

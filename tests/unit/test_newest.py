@@ -8,7 +8,6 @@ from archiver.discovery.newest import (
     changed_entries,
     deleted_counts,
     newest_url,
-    past_mark,
     reaches_known,
     window_url,
 )
@@ -40,14 +39,6 @@ def test_window_url_asks_ids_with_strict_utc_bounds() -> None:
         "page": "1",
         "per_page": "100",
     }
-
-
-def test_listing_stops_at_the_high_water_mark() -> None:
-    mark = "2024-05-01T10:00:00"
-    newer = [{"modified_gmt": "2024-06-01T00:00:00"}, {"modified_gmt": "2024-05-02T00:00:00"}]
-    assert not past_mark(newer, "modified_gmt", mark)
-    assert past_mark([*newer, {"modified_gmt": mark}], "modified_gmt", mark)
-    assert past_mark([], "modified_gmt", mark)
 
 
 def test_full_listing_every_nth_crawl_or_after_days_whichever_first() -> None:
