@@ -66,8 +66,7 @@ class WordPressSpider(scrapy.Spider):
             raise ValueError(
                 "give the blog's address: scrapy crawl wordpress -a url=https://blog.example/"
             )
-        # Checked as ``archiver crawl`` checks it: no DNS retries on ``example``.
-        self.url = normalize_start_url(check_url(url))
+        self.url = normalize_start_url(check_url(url))  # as archiver crawl checks it
         self.scope = blog_scope(self.url)
         self.blog = Blog(self.url, self.scope)  # what the sources know of it
         self.crawl_dir = Path("output")
