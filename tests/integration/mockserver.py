@@ -189,8 +189,8 @@ class Handler(BaseHTTPRequestHandler):
         status_line = f"{protocol} {status} {reason}"
         head = status_line + "\r\n" + "".join(f"{k}: {v}\r\n" for k, v in sent_headers) + "\r\n"
         wire = head.encode("latin-1") + payload
-        self.wfile.write(wire)
-        self.wfile.flush()
+        # Logged before it is sent: whoever has the bytes (a WARC written by a crawl killed
+        # right after) finds the exchange in the log, never a moment before it is there.
         site.log(
             {
                 "method": self.command,
@@ -206,6 +206,8 @@ class Handler(BaseHTTPRequestHandler):
                 "hit": hit,
             }
         )
+        self.wfile.write(wire)
+        self.wfile.flush()
 
     def answer(self, site: Site, hit: int) -> tuple[int, str, list[tuple[str, str]], bytes, str]:
         base = site.base
@@ -308,7 +310,8 @@ class MockServer:
         return self.base.rstrip("/") + path
 
     def exchanges(self) -> list[dict[str, Any]]:
-        """Every exchange logged so far, in the order the responses were sent."""
+        """Every exchange logged so far, in the order the responses were sent (each is
+        logged just before it is sent)."""
         if not self.log_path.exists():
             return []
         lines = self.log_path.read_text("utf-8").splitlines()
